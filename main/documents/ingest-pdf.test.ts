@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, it, expect } from 'vitest';
+import type { IngestedDocument } from '../../app/documents/document';
+import { spanRects } from '../../app/documents/char-boxes';
+import { ingestFile } from './ingest';
+import * as corpus from './testing/corpus';
+
+const dir = mkdtempSync(join(tmpdir(), 'kv-lens-docs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function ingestGenerated(
+  name: string,
+  bytes: Uint8Array | Promise<Uint8Array>,
+): Promise<IngestedDocument> {
+  const path = join(dir, name);
+  writeFileSync(path, await bytes);
+  return ingestFile(path);
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+// Every character box must lie on its page; inserted characters have empty boxes.
+function expectBoxesOnPages(doc: IngestedDocument): void {
+  for (const page of doc.pages) {
+    const b = page.boxes!;
+    expect(b.length).toBe(page.text.length * 4);
+    for (let i = 0; i < page.text.length; i++) {
+      if (b[4 * i + 2] === 0) continue;
+      expect(b[4 * i]!).toBeGreaterThanOrEqual(-1);
+      expect(b[4 * i + 1]!).toBeGreaterThanOrEqual(-1);
+      expect(b[4 * i]! + b[4 * i + 2]!).toBeLessThanOrEqual(page.width + 1);
+      expect(b[4 * i + 1]! + b[4 * i + 3]!).toBeLessThanOrEqual(page.height + 1);
+    }
+  }
+}
+
+describe('PDF ingestion of the generated corpus', () => {
+  it('keeps pages, paragraphs, line breaks and offsets', async () => {
+    const doc = await ingestGenerated('simple.pdf', corpus.simplePdf());
+    expect(doc.kind).toBe('pdf');
+    expect(doc.pages.length).toBe(2);
+    const [p1, p2] = doc.pages;
+    expect(p1!.text.startsWith('First paragraph starts here.')).toBe(true);
+    expect(p1!.text).toMatch(/\n\nSecond paragraph follows\.$/);
+    expect(p1!.text.split('\n').length).toBeGreaterThan(3);
+    expect(p2!.text).toBe('Page two says hello.');
+    expect(doc.text.slice(p2!.start)).toBe('Page two says hello.');
+    expect(doc.warnings).toEqual([]);
+    expectBoxesOnPages(doc);
+  });
+
+  it('gives each character a box where it was drawn', async () => {
+    const doc = await ingestGenerated('simple-boxes.pdf', corpus.simplePdf());
+    const start = doc.text.indexOf('Page two');
+    const [rect] = spanRects(doc, start, start + 'Page two'.length);
+    // pdfkit draws at the 72 pt margin; 12 pt text, so the line is about 12-14 pt high.
+    expect(rect!.page).toBe(1);
+    expect(rect!.x).toBeCloseTo(72, 0);
+    expect(rect!.y).toBeGreaterThan(65);
+    expect(rect!.y).toBeLessThan(85);
+    expect(rect!.h).toBeGreaterThan(10);
+    expect(rect!.w).toBeGreaterThan(40);
+    expect(rect!.w).toBeLessThan(60);
+  });
+
+  it('reads two columns one after the other between a spanning title and footer', async () => {
+    const doc = await ingestGenerated('columns.pdf', corpus.twoColumnPdf());
+    const t = doc.text;
+    const order = [
+      'A Title That Spans',
+      'Left column begins.',
+      'Left column ends.',
+      'Right column begins.',
+      'Right column ends.',
+      'Footer line',
+    ];
+    const at = order.map((s) => oneLine(t).indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expectBoxesOnPages(doc);
+  });
+
+  it('reads text flowed through three columns back in its original order', async () => {
+    const { bytes, text } = await corpus.flowedColumnsPdf();
+    const doc = await ingestGenerated('flowed.pdf', bytes);
+    expect(oneLine(doc.text)).toBe(text);
+  });
+
+  it('reads rotated pages and rotated text in reading order with boxes on the displayed page', async () => {
+    const doc = await ingestGenerated('rotated.pdf', corpus.rotatedPdf());
+    const [p1, p2] = doc.pages;
+    expect(p1!.text).toBe('Rotated page line one\nRotated page line two');
+    expect(p2!.text).toBe('Sideways text first line\nSideways text second line');
+    expect([p1!.rotation, p1!.width, p1!.height]).toEqual([90, 400, 600]);
+    expect(doc.pages.map((p) => p.vertical)).toEqual([true, true]);
+    // Both pages show their text running vertically, so a line's box is tall and narrow.
+    for (const [i, page] of doc.pages.entries()) {
+      const [rect] = spanRects(doc, page.start, page.start + 'Rotated page line one'.length);
+      expect(rect!.page).toBe(i);
+      expect(rect!.h).toBeGreaterThan(3 * rect!.w);
+    }
+    expectBoxesOnPages(doc);
+  });
+
+  it('reads Cyrillic, Arabic and CJK text', async () => {
+    const doc = await ingestGenerated('scripts.pdf', corpus.scriptsPdf());
+    expect(doc.text).toContain('Привет, мир! Съешь же ещё этих мягких булок.');
+    // pdfkit does not run the bidi algorithm, so only each Arabic word's letters are checked.
+    expect(doc.text).toContain('مرحبا');
+    expect(doc.text).toContain('بالعالم');
+    expect(doc.text).toContain('你好世界。这是中文文本。日本語のテキスト。');
+    expectBoxesOnPages(doc);
+  });
+
+  it('expands ligatures and joins line-end hyphenation, with a warning', async () => {
+    const doc = await ingestGenerated('ligatures.pdf', corpus.ligatureHyphenPdf());
+    expect(doc.text).toContain('The first flow of fine text.');
+    expect(doc.text).not.toMatch(/[\ufb00-\ufb06]/);
+    expect(doc.text).toContain('an example of a split word and a well-\nKnown name');
+    const codes = doc.warnings.map((w) => w.code);
+    expect(codes).toContain('hyphenation-joined');
+    expect(doc.warnings.find((w) => w.code === 'hyphenation-joined')!.message).toContain('example');
+    expect(codes).toContain('ligatures-normalised');
+    expectBoxesOnPages(doc);
+  });
+
+  it('reads only the page text of a PDF with forms and JavaScript, and never runs the script', async () => {
+    const doc = await ingestGenerated('forms.pdf', corpus.formsAndScriptPdf());
+    expect(doc.text).toBe('Page text next to a form.');
+    expect(doc.warnings.map((w) => w.code).sort()).toEqual(['forms-ignored', 'javascript-ignored']);
+    expect((globalThis as { __kvLensPdfScriptRan?: boolean }).__kvLensPdfScriptRan).toBeUndefined();
+  });
+
+  it('opens an encrypted PDF with the right password', async () => {
+    const path = join(dir, 'locked-ok.pdf');
+    writeFileSync(path, await corpus.encryptedPdf('s3cret'));
+    const doc = await ingestFile(path, { password: 's3cret' });
+    expect(doc.text).toBe('Confidential text behind a password.');
+  });
+});

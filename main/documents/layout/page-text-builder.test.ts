@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import { PageTextBuilder } from './page-text-builder';
+
+// Feeds `lines` into a builder, one box per code point at (x = index, y = line).
+function build(
+  lines: string[],
+  breaks: ('line' | 'paragraph')[] = [],
+): ReturnType<PageTextBuilder['finish']> & { b: PageTextBuilder } {
+  const b = new PageTextBuilder();
+  lines.forEach((line, li) => {
+    if (li > 0) b.newLine(breaks[li - 1] ?? 'line', line);
+    [...line].forEach((ch, i) => b.char(ch, i, li * 10, 1, 8));
+  });
+  return { ...b.finish(), b };
+}
+
+describe('PageTextBuilder', () => {
+  it('joins a word hyphenated at a line end when it continues in lower case', () => {
+    const { text, boxes, b } = build(['an exam-', 'ple here']);
+    expect(text).toBe('an example here');
+    expect(b.joinedWords).toEqual(['example']);
+    expect(boxes.length).toBe(text.length * 4);
+    // "p" keeps the box it was drawn with on the second line.
+    const p = text.indexOf('ple');
+    expect(Array.from(boxes.slice(4 * p, 4 * p + 4))).toEqual([0, 10, 1, 8]);
+  });
+
+  it('keeps the hyphen before a capital, after a digit and across paragraphs', () => {
+    expect(build(['well-', 'Known']).text).toBe('well-\nKnown');
+    expect(build(['pages 10-', 'twelve']).text).toBe('pages 10-\ntwelve');
+    expect(build(['exam-', 'ple'], ['paragraph']).text).toBe('exam-\n\nple');
+  });
+
+  it('always joins at a soft hyphen', () => {
+    expect(build(['Kon\u00ad', 'Tiki']).text).toBe('KonTiki');
+  });
+
+  it('expands ligatures with NFKC and splits their box between the letters', () => {
+    const { text, boxes, b } = build(['\ufb01ne \ufb02ow']);
+    expect(text).toBe('fine flow');
+    expect(b.ligatures).toBe(2);
+    expect(Array.from(boxes.slice(0, 8))).toEqual([0, 0, 0.5, 8, 0.5, 0, 0.5, 8]);
+    expect(boxes.length).toBe(text.length * 4);
+  });
+
+  it('leaves full-width forms as printed', () => {
+    expect(build(['ＡＢＣ']).text).toBe('ＡＢＣ');
+  });
+
+  it('drops leading and trailing spaces of lines and gives inserted characters empty boxes', () => {
+    const { text, boxes } = build(['  a  ', ' b']);
+    expect(text).toBe('a\nb');
+    expect(boxes[4 * 1 + 2]).toBe(0);
+    expect(boxes[4 * 1 + 3]).toBe(0);
+  });
+
+  it('gives both halves of a surrogate pair the same box', () => {
+    const { text, boxes } = build(['a𝐀']);
+    expect(text.length).toBe(3);
+    expect(Array.from(boxes.slice(4, 8))).toEqual(Array.from(boxes.slice(8, 12)));
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Turns one layer's scores and budget into kept positions (top prefix positions + the window).
+ */
+import type { KeptPositions } from '../../../app/kv/kept-positions';
+import type { RankedScores } from './ranked-scores';
+
+/** 0..T-1: a layer whose prompt fits its budget keeps everything. */
+export function allPositions(T: number): Int32Array {
+  return Int32Array.from({ length: T }, (_, i) => i);
+}
+
+/**
+ * Top (b - w) prefix positions by `scores` (over the T - w prefix), plus the w window positions.
+ *
+ * b >= T keeps everything. b <= w (a budget smaller than the window, only reachable with a
+ * tiny budget) keeps the b most recent positions: the window's tail is what the next token
+ * attends to most.
+ */
+export function keepTopWithWindow(
+  scores: RankedScores,
+  T: number,
+  w: number,
+  b: number,
+): Int32Array {
+  if (b >= T) return allPositions(T);
+  if (b <= w) return Int32Array.from({ length: Math.max(0, b) }, (_, i) => T - b + i);
+  const n = T - w;
+  if (scores.n !== n) throw new Error(`Scores cover ${scores.n} prefix positions, expected ${n}.`);
+  const top = scores.top(b - w);
+  const out = new Int32Array(b);
+  out.set(top);
+  for (let i = 0; i < w; i++) out[top.length + i] = n + i;
+  return out;
+}
+
+/**
+ * Applies keepTopWithWindow to each score array: `shared` takes the single array of a layer-wide
+ * rule, otherwise one array per KV head (kept per KV head even when G = 1, so the layout follows
+ * the method). A layer that keeps everything is always `shared`.
+ */
+export function keepLayer(
+  scores: RankedScores[],
+  T: number,
+  w: number,
+  b: number,
+  shared: boolean,
+): KeptPositions {
+  if (b >= T) return { kind: 'shared', kept: allPositions(T) };
+  if (shared) return { kind: 'shared', kept: keepTopWithWindow(scores[0]!, T, w, b) };
+  return { kind: 'per-kv-head', kvHeads: scores.map((s) => keepTopWithWindow(s, T, w, b)) };
+}
+
+/** StreamingLLM: the first `sinks` positions plus the most recent b - sinks. */
+export function keepSinksAndRecent(T: number, sinks: number, b: number): Int32Array {
+  if (b >= T) return allPositions(T);
+  const s = Math.min(sinks, b);
+  const out = new Int32Array(b);
+  for (let i = 0; i < s; i++) out[i] = i;
+  for (let i = s; i < b; i++) out[i] = T - (b - i);
+  return out;
+}
