@@ -1,0 +1,114 @@
+/**
+ * Assembles the whole decoder graph per the graph contract (app/model/graph-contract.ts).
+ *
+ *   input_ids ─> embedding ─> layer 0 ─> ... ─> layer L-1 ─> last position ─> norm ─> lm_head ─> logits
+ *   position_ids ─> RoPE tables (shared)     each layer: past_key_values.l.* in, present.l.* and
+ *   score_rows ─> [1,1,1,S] (shared)         attn_scores.l out
+ *
+ * Batch is fixed at 1 (the contract's shapes); S and each layer's past length are symbolic.
+ */
+import {
+  INPUT_IDS,
+  LOGITS,
+  POSITION_IDS,
+  SCORE_ROWS,
+  attnScoresName,
+  pastKeyName,
+  pastValueName,
+  presentKeyName,
+  presentValueName,
+} from '../../app/model/graph-contract';
+import { attr, GraphBuilder } from './graph-builder';
+import {
+  type BlockContext,
+  type GraphOps,
+  type WeightReader,
+  DEFAULT_GRAPH_OPS,
+} from './blocks/block-context';
+import { makeDecoderLayer } from './blocks/make-decoder-layer';
+import { makeEmbedding } from './blocks/make-embedding';
+import { makeLmHead } from './blocks/make-lm-head';
+import { makeRopeTables } from './blocks/make-rope';
+import {
+  TensorDataType,
+  type ModelDef,
+  type OpsetImport,
+  type ValueInfoDef,
+} from './proto/onnx-types';
+import type { WeightSink } from './weight-sink';
+
+export const ONNX_OPSET = 17;
+export const ONNX_IR_VERSION = 8;
+
+function io(
+  name: string,
+  elemType: ValueInfoDef['elemType'],
+  shape: ValueInfoDef['shape'],
+): ValueInfoDef {
+  return { name, elemType, shape };
+}
+
+/** Declares the contract's graph inputs and outputs. */
+function declareIo(b: GraphBuilder, ctx: BlockContext): void {
+  const { numLayers, numHeads: H, numKvHeads: G, headDim: d, vocabSize: V } = ctx.spec;
+  const f32 = TensorDataType.float;
+  b.inputs.push(io(INPUT_IDS, TensorDataType.int64, [1, 'seq']));
+  b.inputs.push(io(POSITION_IDS, TensorDataType.int64, [1, 'seq']));
+  b.inputs.push(io(SCORE_ROWS, f32, [1, 'seq']));
+  b.outputs.push(io(LOGITS, f32, [1, V]));
+  for (let l = 0; l < numLayers; l++) {
+    b.inputs.push(io(pastKeyName(l), f32, [1, G, `past_${l}`, d]));
+    b.inputs.push(io(pastValueName(l), f32, [1, G, `past_${l}`, d]));
+    b.outputs.push(io(presentKeyName(l), f32, [1, G, `total_${l}`, d]));
+    b.outputs.push(io(presentValueName(l), f32, [1, G, `total_${l}`, d]));
+    b.outputs.push(io(attnScoresName(l), f32, [1, H, `total_${l}`]));
+  }
+}
+
+/**
+ * Builds the model, writing weights through `sink` as it goes; `onLayer(done, total)` reports
+ * progress after each decoder layer.
+ */
+export async function makeModel(
+  ckpt: WeightReader,
+  sink: WeightSink,
+  ops: GraphOps = DEFAULT_GRAPH_OPS,
+  onLayer?: (done: number, total: number) => void,
+): Promise<ModelDef> {
+  const b = new GraphBuilder(sink);
+  const ctx: BlockContext = { b, ckpt, spec: ckpt.spec, ops };
+  declareIo(b, ctx);
+  const shape = b.node('/model/seq_len/Shape', 'Shape', [INPUT_IDS]);
+  const seqLen = b.node('/model/seq_len/Gather', 'Gather', [shape, b.int64([1], [])], {
+    attributes: [attr.int('axis', 0)],
+  });
+  const scoreRows = b.node('/model/score_rows/Reshape', 'Reshape', [
+    SCORE_ROWS,
+    b.int64([1, 1, 1, -1]),
+  ]);
+  const { hidden: embedded, table } = await makeEmbedding(ctx);
+  const rope = await makeRopeTables(ctx, POSITION_IDS);
+  const shared = { seqLen, scoreRows, ...rope };
+  let hidden = embedded;
+  const total = ctx.spec.numLayers;
+  for (let l = 0; l < total; l++) {
+    hidden = await makeDecoderLayer(ctx, l, hidden, shared);
+    onLayer?.(l + 1, total);
+  }
+  await makeLmHead(ctx, hidden, seqLen, table);
+
+  const opsetImports: OpsetImport[] = [{ domain: '', version: ONNX_OPSET }];
+  for (const domain of b.domains) opsetImports.push({ domain, version: 1 });
+  return {
+    irVersion: ONNX_IR_VERSION,
+    opsetImports,
+    producerName: 'kv-lens',
+    graph: {
+      name: `kv-lens-${ckpt.spec.family}`,
+      nodes: b.nodes,
+      initializers: b.initializers,
+      inputs: b.inputs,
+      outputs: b.outputs,
+    },
+  };
+}
