@@ -1,0 +1,197 @@
+/**
+ * Prompt in, tokens out: chunked prefill, an optional compression hook, then a decode loop that
+ * streams tokens as an async iterator.
+ *
+ * Decode positions are explicit (T, T+1, ...) from the cache's own counter, never its length, so
+ * a compressed cache decodes at the same positions as the full one (compresskv.md).
+ */
+import { CancelledError, KvLensError } from '../../../app/errors';
+import type { KvCache } from '../kv/kv-cache';
+import type { ScoreInput } from '../kv/score-input';
+import type { ModelSession } from '../runtime/model-session';
+import { prefill, type PrefillOptions } from './prefill';
+import { Sampler, type SamplingOptions } from './sampling';
+
+/** Called once after prefill; returns the cache to decode from (e.g. a gather of `cache`). */
+export type CompressHook = (
+  cache: KvCache,
+  scores: ScoreInput | undefined,
+) => KvCache | Promise<KvCache>;
+
+/** Turns token ids into text incrementally (a tokenizer's streaming decoder). */
+export interface TextStream {
+  /** Text that became final with this token ('' while a multi-byte character is incomplete). */
+  push(tokenId: number): string;
+  /** Whatever is still held back at the end. */
+  flush(): string;
+}
+
+export interface GenerateOptions extends PrefillOptions {
+  maxNewTokens?: number;
+  sampling?: SamplingOptions;
+  eosIds?: readonly number[];
+  compress?: CompressHook;
+  /** A prefilled cache (e.g. a document prefix) to continue from; it is cloned, never changed. */
+  prefixCache?: KvCache;
+  text?: TextStream;
+  /** Keep the decode cache (returned in the result) instead of disposing it at the end. */
+  keepCache?: boolean;
+  /** Keep the full post-prefill cache a compress hook gathered from (for re-selection). */
+  keepFullCache?: boolean;
+}
+
+export interface GeneratedToken {
+  tokenId: number;
+  /** Text delta this token completed (may be ''). */
+  text: string;
+  index: number;
+}
+
+export interface GenerationStats {
+  promptTokens: number;
+  newTokens: number;
+  prefillMs: number;
+  prefillTokensPerSecond: number;
+  timeToFirstTokenMs: number;
+  compressMs: number;
+  /** Forward passes and sampling of the tokens after the first. */
+  decodeMs: number;
+  /** Tokens after the first, per second of decodeMs. */
+  decodeTokensPerSecond: number;
+  provider: string;
+  /** K+V bytes after prefill (full) and of the cache decoding ended with. */
+  kvBytesFull: number;
+  kvBytes: number;
+  stopReason: 'eos' | 'max-new-tokens';
+}
+
+export interface GenerationResult {
+  tokens: number[];
+  text: string;
+  stats: GenerationStats;
+  /** Only with keepCache: the decode cache, owned by the caller. */
+  cache?: KvCache;
+  /** Only with keepFullCache and a compress hook: the uncompressed cache, owned by the caller. */
+  fullCache?: KvCache;
+}
+
+export const DEFAULT_MAX_NEW_TOKENS = 256;
+
+/**
+ * Streams generated tokens; the generator's return value is the GenerationResult.
+ *
+ * Stops at an eos id or maxNewTokens. An aborted signal throws CancelledError before the next
+ * forward pass; caches this call made are released on every exit (end, error, break).
+ */
+export async function* generate(
+  session: ModelSession,
+  promptIds: readonly number[],
+  options: GenerateOptions = {},
+): AsyncGenerator<GeneratedToken, GenerationResult, undefined> {
+  const maxNew = options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
+  if (!Number.isInteger(maxNew) || maxNew < 1) {
+    throw new KvLensError('invalid-argument', `max new tokens must be >= 1, got ${maxNew}.`);
+  }
+  const sampler = new Sampler(options.sampling ?? { kind: 'greedy' });
+  const eos = new Set(options.eosIds ?? []);
+  const start = performance.now();
+  let cache: KvCache = options.prefixCache ? options.prefixCache.clone() : session.emptyCache();
+  let keptFull: KvCache | null = null;
+  let keep = false;
+  try {
+    const window = options.window ?? (options.compress ? 8 : 0);
+    const pre = await prefill(session, cache, promptIds, { ...options, window });
+    const kvBytesFull = cache.bytes();
+    const compressStart = performance.now();
+    if (options.compress) {
+      const fullCache = cache;
+      // If the hook throws, `cache` is still the full one and the finally block frees it.
+      cache = await options.compress(fullCache, pre.scores);
+      if (cache !== fullCache) {
+        if (options.keepFullCache) keptFull = fullCache;
+        else fullCache.dispose();
+      }
+    }
+    const compressMs = performance.now() - compressStart;
+    const tokens: number[] = [];
+    let text = '';
+    let logits = pre.logits;
+    let firstTokenAt = 0;
+    // Decode time counts forward passes and sampling, not the time the consumer holds a token.
+    let decodeMs = 0;
+    let stepStart = -1;
+    let stopReason: GenerationStats['stopReason'] = 'max-new-tokens';
+    for (;;) {
+      if (options.signal?.aborted) throw new CancelledError('Generation');
+      const tokenId = sampler.next(logits);
+      if (stepStart >= 0) decodeMs += performance.now() - stepStart;
+      tokens.push(tokenId);
+      if (tokens.length === 1) firstTokenAt = performance.now();
+      const isEos = eos.has(tokenId);
+      const delta = isEos || !options.text ? '' : options.text.push(tokenId);
+      text += delta;
+      yield { tokenId, text: delta, index: tokens.length - 1 };
+      if (isEos) {
+        stopReason = 'eos';
+        break;
+      }
+      if (tokens.length >= maxNew) break;
+      if (options.signal?.aborted) throw new CancelledError('Generation');
+      stepStart = performance.now();
+      const out = await session.run({
+        inputIds: [tokenId],
+        positionIds: [cache.nextPosition],
+        cache,
+      });
+      logits = out.logits;
+    }
+    const tail = options.text?.flush() ?? '';
+    text += tail;
+    const stats: GenerationStats = {
+      promptTokens: promptIds.length,
+      newTokens: tokens.length,
+      prefillMs: pre.ms,
+      prefillTokensPerSecond: rate(pre.tokens, pre.ms),
+      timeToFirstTokenMs: firstTokenAt - start,
+      compressMs,
+      decodeMs,
+      decodeTokensPerSecond: rate(tokens.length - 1, decodeMs),
+      provider: session.report.provider,
+      kvBytesFull,
+      kvBytes: cache.bytes(),
+      stopReason,
+    };
+    const result: GenerationResult = { tokens, text, stats };
+    if (options.keepCache) {
+      keep = true;
+      result.cache = cache;
+    }
+    if (keptFull) {
+      result.fullCache = keptFull;
+      keptFull = null;
+    }
+    return result;
+  } finally {
+    keptFull?.dispose();
+    if (!keep) cache.dispose();
+  }
+}
+
+/** Runs `generate` to the end and returns its result (for the CLI and tests). */
+export async function generateAll(
+  session: ModelSession,
+  promptIds: readonly number[],
+  options: GenerateOptions = {},
+  onToken?: (t: GeneratedToken) => void,
+): Promise<GenerationResult> {
+  const it = generate(session, promptIds, options);
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return r.value;
+    onToken?.(r.value);
+  }
+}
+
+function rate(n: number, ms: number): number {
+  return ms > 0 ? (n * 1000) / ms : 0;
+}
