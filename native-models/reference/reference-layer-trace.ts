@@ -8,7 +8,12 @@
  * checked against referenceForwardWithCache in the tests, so the two passes vouch for each other.
  */
 import { queryHeadsPerKvHead } from '../../app/model/model-spec';
-import { cloneReferenceCache, emptyReferenceCache, type ReferenceKvCache, type ReferenceKvEntry } from './reference-cache';
+import {
+  cloneReferenceCache,
+  emptyReferenceCache,
+  type ReferenceKvCache,
+  type ReferenceKvEntry,
+} from './reference-cache';
 import { dot, linear, rmsNorm, silu, softmax } from './reference-math';
 import {
   loadReferenceWeights,
@@ -51,7 +56,11 @@ export function referenceLayerAttention(
     const k = linear(lw.k, a, G * d, lw.kBias);
     const v = linear(lw.v, a, G * d, lw.vBias);
     for (let g = 0; g < G; g++) {
-      cache[g]!.push({ position: positions[i]!, key: rotate(cut(k, g), lw.kNorm, positions[i]!), value: cut(v, g) });
+      cache[g]!.push({
+        position: positions[i]!,
+        key: rotate(cut(k, g), lw.kNorm, positions[i]!),
+        value: cut(v, g),
+      });
     }
   });
   const outputs = normed.map((a, i) => {

@@ -32,11 +32,16 @@ export async function buildCalibrationGraphs(
   onProgress?: ProgressCallback,
   options: { checkpointHash?: string; ops?: GraphOps } = {},
 ): Promise<CalibrationGraphsManifest> {
-  const checkpointHash = options.checkpointHash ?? (await hashCheckpointFiles(ckpt.files, onProgress));
+  const checkpointHash =
+    options.checkpointHash ?? (await hashCheckpointFiles(ckpt.files, onProgress));
   const ops = options.ops ?? DEFAULT_GRAPH_OPS;
   await mkdir(outDir, { recursive: true });
   const total = ckpt.spec.numLayers;
-  const write = async (onnx: string, data: string, make: (sink: ExternalWeightSink) => Promise<ModelDef>) => {
+  const write = async (
+    onnx: string,
+    data: string,
+    make: (sink: ExternalWeightSink) => Promise<ModelDef>,
+  ) => {
     const sink = await ExternalWeightSink.create(join(outDir, data));
     let model: ModelDef;
     try {
@@ -49,13 +54,20 @@ export async function buildCalibrationGraphs(
   await write(CALIBRATION_MODEL_FILE, CALIBRATION_MODEL_DATA, async (sink) =>
     addLayerOutputs(
       await makeModel(ckpt, sink, ops, (done) =>
-        onProgress?.({ phase: 'build', done, total, message: `building calibration graph: layer ${done}/${total}` }),
+        onProgress?.({
+          phase: 'build',
+          done,
+          total,
+          message: `building calibration graph: layer ${done}/${total}`,
+        }),
       ),
       ckpt.spec,
     ),
   );
   onProgress?.({ phase: 'build', done: total, total, message: 'building attention probe graph' });
-  await write(ATTENTION_PROBE_FILE, ATTENTION_PROBE_DATA, (sink) => makeAttentionProbe(ckpt, sink, ops));
+  await write(ATTENTION_PROBE_FILE, ATTENTION_PROBE_DATA, (sink) =>
+    makeAttentionProbe(ckpt, sink, ops),
+  );
   const manifest: CalibrationGraphsManifest = {
     version: CALIBRATION_GRAPHS_VERSION,
     builderVersion: GRAPH_BUILDER_VERSION,
@@ -64,6 +76,9 @@ export async function buildCalibrationGraphs(
     modelFile: CALIBRATION_MODEL_FILE,
     probeFile: ATTENTION_PROBE_FILE,
   };
-  await writeFile(join(outDir, CALIBRATION_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(
+    join(outDir, CALIBRATION_MANIFEST_FILE),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
   return manifest;
 }

@@ -7,8 +7,10 @@
  *   attn_output.{l}  float32 [1, S, hidden]  attention output after o_proj
  * Attention probe: every layer's attention block alone, each on its own cache:
  *   inputs  position_ids [1,S] int64, score_rows [1,S] float32, and per layer layer_input.{l}
- *           [1,S,hidden] and past_key_values.{l}.key|value [1,G,P_l,d]
- *   outputs per layer attn_output.{l} [1,S,hidden], present.{l}.key|value, attn_scores.{l}
+ *           [1,S,hidden] and past_key_values.{l}.key|value [1,G,P_l,d] (EXACT size: the probe
+ *           has no past_lengths input, every fed entry is valid)
+ *   outputs per layer attn_output.{l} [1,S,hidden], new_key_values.{l}.key|value [1,G,S,d],
+ *           attn_scores.{l} and attn_scores_all.{l} [1,H,P_l+S]
  * Masking and positions follow the contract (by cache index, explicit position ids).
  */
 import type { ModelSpec } from '../../../app/model/model-spec';

@@ -29,8 +29,11 @@ export interface CalibrationGraphs {
 
 function readEntry(dir: string, hash: string): CalibrationGraphsManifest | null {
   try {
-    const m = JSON.parse(readFileSync(join(dir, CALIBRATION_MANIFEST_FILE), 'utf8')) as CalibrationGraphsManifest;
-    if (m.version !== CALIBRATION_GRAPHS_VERSION || m.builderVersion !== GRAPH_BUILDER_VERSION) return null;
+    const m = JSON.parse(
+      readFileSync(join(dir, CALIBRATION_MANIFEST_FILE), 'utf8'),
+    ) as CalibrationGraphsManifest;
+    if (m.version !== CALIBRATION_GRAPHS_VERSION || m.builderVersion !== GRAPH_BUILDER_VERSION)
+      return null;
     if (m.checkpointHash !== hash) return null;
     for (const f of [m.modelFile, m.probeFile, CALIBRATION_MODEL_DATA, ATTENTION_PROBE_DATA]) {
       if (statSync(join(dir, f)).size === 0) return null;
@@ -62,7 +65,9 @@ export async function buildOrLoadCalibrationGraphs(
     if (cached) return paths(cached, false);
     const tmp = `${entry}.tmp-${process.pid}-${Date.now()}`;
     try {
-      const manifest = await buildCalibrationGraphs(ckpt, tmp, onProgress, { checkpointHash: hash });
+      const manifest = await buildCalibrationGraphs(ckpt, tmp, onProgress, {
+        checkpointHash: hash,
+      });
       await rm(entry, { recursive: true, force: true });
       await rename(tmp, entry);
       return paths(manifest, true);

@@ -4,14 +4,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   INPUT_IDS,
   LOGITS,
+  PAST_LENGTHS,
   POSITION_IDS,
   SCORE_ROWS,
+  newKeyName,
   pastKeyName,
   pastValueName,
-  presentKeyName,
 } from '../../../app/model/graph-contract';
 import type { ModelSpec } from '../../../app/model/model-spec';
-import { filterReferenceCache, layerKvArrays, type ReferenceKvCache } from '../../reference/reference-cache';
+import {
+  filterReferenceCache,
+  layerKvArrays,
+  type ReferenceKvCache,
+} from '../../reference/reference-cache';
 import { referenceLayerAttention, referenceTrace } from '../../reference/reference-layer-trace';
 import { testCheckpoint, type TestCheckpoint } from '../test-support/test-checkpoint';
 import { buildCalibrationGraphs } from './build-calibration-graphs';
@@ -23,7 +28,8 @@ const cases: [string, () => TestCheckpoint][] = [
   ['qwen3 qk-norm, MQA', () => testCheckpoint('qwen3', { numKvHeads: 1 }, { seed: 13 })],
 ];
 
-const i64 = (xs: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs.map(BigInt)), [1, xs.length]);
+const i64 = (xs: number[]) =>
+  new ort.Tensor('int64', BigInt64Array.from(xs.map(BigInt)), [1, xs.length]);
 
 function pastFeeds(spec: ModelSpec, cache: ReferenceKvCache): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
@@ -63,7 +69,12 @@ describe.each(cases)('calibration graphs match the float64 reference: %s', (_nam
       const model = await ort.InferenceSession.create(join(out, manifest.modelFile));
       const probe = await ort.InferenceSession.create(join(out, manifest.probeFile));
       sessions.push(model, probe);
-      const empty = { layers: Array.from({ length: spec.numLayers }, () => Array.from({ length: spec.numKvHeads }, () => [])), nextPosition: 0 };
+      const empty = {
+        layers: Array.from({ length: spec.numLayers }, () =>
+          Array.from({ length: spec.numKvHeads }, () => []),
+        ),
+        nextPosition: 0,
+      };
 
       // Full path on a prompt: the extra outputs equal the reference's per-layer trace.
       const prompt = [3, 17, 42, 5, 260, 9];
@@ -71,7 +82,13 @@ describe.each(cases)('calibration graphs match the float64 reference: %s', (_nam
       const res = await model.run({
         [INPUT_IDS]: i64(prompt),
         [POSITION_IDS]: i64(positions),
-        [SCORE_ROWS]: new ort.Tensor('float32', new Float32Array(prompt.length), [1, prompt.length]),
+        [SCORE_ROWS]: new ort.Tensor('float32', new Float32Array(prompt.length), [
+          1,
+          prompt.length,
+        ]),
+        [PAST_LENGTHS]: new ort.Tensor('int64', new BigInt64Array(spec.numLayers), [
+          spec.numLayers,
+        ]),
         ...pastFeeds(spec, empty),
       });
       const ref = referenceTrace(t.ckpt, prompt, { positions });
@@ -85,7 +102,10 @@ describe.each(cases)('calibration graphs match the float64 reference: %s', (_nam
       // Decode step: the full path's layer input of the next token, fed to the probe with a
       // cache that lost different entries per layer, gives that layer's compressed output.
       const next = referenceTrace(t.ckpt, [77], { cache: ref.cache, positions: [6] });
-      const keep = [[0, 2, 5], [1, 3, 4, 5]];
+      const keep = [
+        [0, 2, 5],
+        [1, 3, 4, 5],
+      ];
       const comp = filterReferenceCache(ref.cache, (l, _g, _e, i) => keep[l % 2]!.includes(i));
       const feeds: Record<string, ort.Tensor> = {
         [POSITION_IDS]: i64([6]),
@@ -93,15 +113,21 @@ describe.each(cases)('calibration graphs match the float64 reference: %s', (_nam
         ...pastFeeds(spec, comp),
       };
       for (let l = 0; l < spec.numLayers; l++) {
-        feeds[layerInputName(l)] = new ort.Tensor('float32', Float32Array.from(next.layerInputs[l]![0]!), [1, 1, spec.hiddenSize]);
+        feeds[layerInputName(l)] = new ort.Tensor(
+          'float32',
+          Float32Array.from(next.layerInputs[l]![0]!),
+          [1, 1, spec.hiddenSize],
+        );
       }
       const p = await probe.run(feeds);
       for (let l = 0; l < spec.numLayers; l++) {
         const want = referenceLayerAttention(t.ckpt, l, next.layerInputs[l]!, [6], comp.layers[l]!);
         expectClose(p[attnOutputName(l)]!.data as Float32Array, want.outputs[0]!);
-        expect(p[presentKeyName(l)]!.dims[2]).toBe(keep[l % 2]!.length + 1);
-        // On the full cache the probe reproduces the full path's own attention output.
+        expect(p[newKeyName(l)]!.dims).toEqual([1, spec.numKvHeads, 1, spec.headDim]);
+        const newKey = next.cache.layers[l]![0]!.at(-1)!.key;
+        expectClose((p[newKeyName(l)]!.data as Float32Array).subarray(0, spec.headDim), newKey);
       }
+      // On the full cache the probe reproduces the full path's own attention output.
       const fullFeeds = { ...feeds, ...pastFeeds(spec, ref.cache) };
       const pf = await probe.run(fullFeeds);
       for (let l = 0; l < spec.numLayers; l++) {

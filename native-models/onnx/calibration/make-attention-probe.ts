@@ -4,7 +4,8 @@
  * masking and score outputs as the model graph).
  *
  *   position_ids ─> RoPE tables ─┐            score_rows ─> [1,1,1,S]
- *   layer_input.l ─> attention(layer l, past_key_values.l.*) ─> attn_output.l, present.l.*, attn_scores.l
+ *   layer_input.l ─> attention(layer l, past_key_values.l.*) ─> attn_output.l, new_key_values.l.*,
+ *                                                               attn_scores.l, attn_scores_all.l
  *
  * CompressKV's calibration runs it at each decode step on the compressed cache with the full
  * path's layer inputs, to measure each layer's local eviction error.
@@ -12,11 +13,12 @@
 import {
   POSITION_IDS,
   SCORE_ROWS,
+  attnScoresAllName,
   attnScoresName,
+  newKeyName,
+  newValueName,
   pastKeyName,
   pastValueName,
-  presentKeyName,
-  presentValueName,
 } from '../../../app/model/graph-contract';
 import {
   type BlockContext,
@@ -50,9 +52,10 @@ export async function makeAttentionProbe(
     b.inputs.push({ name: pastKeyName(l), elemType: f32, shape: [1, G, `past_${l}`, d] });
     b.inputs.push({ name: pastValueName(l), elemType: f32, shape: [1, G, `past_${l}`, d] });
     b.outputs.push({ name: attnOutputName(l), elemType: f32, shape: [1, 'seq', h] });
-    b.outputs.push({ name: presentKeyName(l), elemType: f32, shape: [1, G, `total_${l}`, d] });
-    b.outputs.push({ name: presentValueName(l), elemType: f32, shape: [1, G, `total_${l}`, d] });
+    b.outputs.push({ name: newKeyName(l), elemType: f32, shape: [1, G, 'seq', d] });
+    b.outputs.push({ name: newValueName(l), elemType: f32, shape: [1, G, 'seq', d] });
     b.outputs.push({ name: attnScoresName(l), elemType: f32, shape: [1, H, `total_${l}`] });
+    b.outputs.push({ name: attnScoresAllName(l), elemType: f32, shape: [1, H, `total_${l}`] });
   }
   const shape = b.node('/probe/seq_len/Shape', 'Shape', [POSITION_IDS]);
   const seqLen = b.node('/probe/seq_len/Gather', 'Gather', [shape, b.int64([1], [])], {
@@ -63,6 +66,7 @@ export async function makeAttentionProbe(
     b.int64([1, 1, 1, -1]),
   ]);
   const rope = await makeRopeTables(ctx, POSITION_IDS);
+  // No past_lengths: the probe is fed exact-size caches, so each past length is its buffer's.
   const shared = { seqLen, scoreRows, ...rope };
   for (let l = 0; l < L; l++) {
     const out = await makeAttention(ctx, l, layerInputName(l), shared);
