@@ -1,0 +1,93 @@
+/**
+ * Electron main: one instance, one secure window, the engine in a utility process, typed IPC
+ * handlers in between, and the app menu. Bundled by main/build/electron-bundles.ts into
+ * out/electron/ (Electron does not run TypeScript).
+ */
+import { app, dialog, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DEMO_MODEL_DIR, RENDERER_DIST } from '../app-service/app-paths';
+import { APP_VERSION } from '../app-service/app-version';
+import { EngineProcess } from './engine-process';
+import { registerIpcHandlers } from './ipc-handlers';
+import { createSecureWindow, hardenSession } from './secure-window';
+import { installAppMenu } from './app-menu';
+
+const here = import.meta.dirname;
+let window: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  // A second launch hands over to the first (which focuses its window) and quits.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+  void app.whenReady().then(start);
+  app.on('window-all-closed', () => app.quit());
+}
+
+function start(): void {
+  hardenSession();
+  const engine = new EngineProcess(
+    join(here, 'engine-entry.mjs'),
+    [
+      '--data-dir',
+      app.getPath('userData'),
+      '--demo-model',
+      DEMO_MODEL_DIR,
+      '--version',
+      APP_VERSION,
+    ],
+    (channel, payload) => window?.webContents.send(channel, payload),
+  );
+  const unregister = registerIpcHandlers(engine, () => window);
+  const report = (err: unknown) => {
+    if (window)
+      void dialog.showMessageBox(window, {
+        type: 'error',
+        message: String((err as Error).message ?? err),
+      });
+  };
+  installAppMenu(
+    {
+      openDocument: async () => {
+        const picked = await dialog.showOpenDialog({
+          properties: ['openFile'],
+          filters: [{ name: 'Documents', extensions: ['pdf', 'txt', 'md', 'markdown'] }],
+        });
+        const path = picked.filePaths[0];
+        if (picked.canceled || !path) return;
+        await engine
+          .request('document:open', {
+            source: { kind: 'path', path },
+            password: null,
+            taskId: `menu-${randomUUID()}`,
+          })
+          .catch(report);
+      },
+      importModel: async () => {
+        const picked = await dialog.showOpenDialog({ properties: ['openDirectory'] });
+        const path = picked.filePaths[0];
+        if (picked.canceled || !path) return;
+        await engine
+          .request('model:import', { path, taskId: `menu-${randomUUID()}` })
+          .catch(report);
+      },
+    },
+    () => window,
+  );
+  window = createSecureWindow(join(RENDERER_DIST, 'index.html'), join(here, 'preload.cjs'));
+  window.on('closed', () => {
+    window = null;
+  });
+  app.on('before-quit', () => {
+    unregister();
+    engine.dispose();
+  });
+}
