@@ -125,6 +125,8 @@ async function benchModel(
           chunkSize,
           onProgress: () => (peakRss = Math.max(peakRss, process.memoryUsage.rss())),
         });
+        // Room for every decode step, as generate() reserves, so no step regrows the cache.
+        cache.reserve(decodeTokens + 2);
         let token = argmax(pre.logits);
         // Two untimed steps first: the first runs after prefill's larger shapes were planned.
         for (let i = 0; i < 2; i++) {

@@ -12,7 +12,7 @@ import {
   ONNX_FILE,
   buildModelGraph,
 } from './build-model-graph';
-import { emptyKv, gatherKv, runGraph } from './test-support/run-graph';
+import { emptyKv, gatherKv, runGraph, withCapacity } from './test-support/run-graph';
 import { testCheckpoint } from './test-support/test-checkpoint';
 
 const made = testCheckpoint('llama', { numLayers: 3 });
@@ -64,12 +64,18 @@ describe('buildModelGraph', () => {
       'input_ids',
       'position_ids',
       'score_rows',
+      'past_lengths',
       ...layers.flatMap((l) => [`past_key_values.${l}.key`, `past_key_values.${l}.value`]),
     ]);
     expect([...session.outputNames].sort()).toEqual(
       [
         'logits',
-        ...layers.flatMap((l) => [`present.${l}.key`, `present.${l}.value`, `attn_scores.${l}`]),
+        ...layers.flatMap((l) => [
+          `new_key_values.${l}.key`,
+          `new_key_values.${l}.value`,
+          `attn_scores.${l}`,
+          `attn_scores_all.${l}`,
+        ]),
       ].sort(),
     );
   });
@@ -80,10 +86,12 @@ describe('buildModelGraph', () => {
     expect(run.logitsDims).toEqual([1, spec.vocabSize]);
     expect(run.logits.every(Number.isFinite)).toBe(true);
     for (let l = 0; l < 3; l++) {
-      expect(run.presentDims[l]).toEqual([1, spec.numKvHeads, S, spec.headDim]);
+      expect(run.newDims[l]).toEqual([1, spec.numKvHeads, S, spec.headDim]);
       expect(run.scoresDims[l]).toEqual([1, spec.numHeads, S]);
-      for (let h = 0; h < spec.numHeads; h++)
+      for (let h = 0; h < spec.numHeads; h++) {
         expect(sum(run.scores[l]!, h * S, (h + 1) * S)).toBeCloseTo(S, 5);
+        expect(sum(run.scoresAll[l]!, h * S, (h + 1) * S)).toBeCloseTo(S, 5);
+      }
       // Row 0 sees only column 0, so column 0 gets 1 from it and something from every later row.
       expect(run.scores[l]![S - 1]).toBeGreaterThan(0);
     }
@@ -107,17 +115,61 @@ describe('buildModelGraph', () => {
     expect(run.logits.every(Number.isFinite)).toBe(true);
     keep.forEach((k, l) => {
       const T = k.length + 3;
-      expect(run.presentDims[l]).toEqual([1, spec.numKvHeads, T, spec.headDim]);
+      expect(run.newDims[l]).toEqual([1, spec.numKvHeads, 3, spec.headDim]);
       expect(run.scoresDims[l]).toEqual([1, spec.numHeads, T]);
       for (let h = 0; h < spec.numHeads; h++) {
         expect(sum(run.scores[l]!, h * T, (h + 1) * T)).toBeCloseTo(2, 5);
         // Selected rows 1 and 2 cannot see the last new token from row 1, only from row 2.
         expect(run.scores[l]![h * T + T - 1]).toBeLessThan(1);
       }
-      // present = past entries followed by the new ones.
-      expect(Array.from(run.present[l]!.key.subarray(0, k.length * spec.headDim))).toEqual(
-        Array.from(past[l]!.key.subarray(0, k.length * spec.headDim)),
-      );
     });
+  });
+
+  // S = 1 runs the split attention body (K/V read in place), S = 2 the joined one.
+  it.each([1, 2])('ignores unused capacity slots, whatever they hold (S = %i)', async (S) => {
+    const first = await runGraph(session, spec, [5, 6, 7, 8, 9], [0, 1, 2, 3, 4], emptyKv(spec));
+    const keep = [[1, 2], [0, 3, 4], []];
+    const exact = first.present.map((kv, l) => gatherKv(kv, keep[l]!, spec));
+    // Spare slots full of +-1e30 (and one layer with capacity but no valid entry).
+    const wide = exact.map((kv, l) => withCapacity(kv, kv.length + [3, 1, 4][l]!, spec, l + 1));
+    const ids = [10, 11].slice(0, S);
+    const pos = [5, 6].slice(0, S);
+    const a = await runGraph(session, spec, ids, pos, exact);
+    const b = await runGraph(session, spec, ids, pos, wide);
+    const close = (x: Float32Array, y: Float32Array) =>
+      x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThan(1e-5));
+    close(b.logits, a.logits);
+    const H = spec.numHeads;
+    wide.forEach((kv, l) => {
+      const C = kv.capacity!;
+      const len = kv.length;
+      close(b.present[l]!.key, a.present[l]!.key);
+      close(b.present[l]!.value, a.present[l]!.value);
+      for (const [wideScores, exactScores] of [
+        [b.scores[l]!, a.scores[l]!],
+        [b.scoresAll[l]!, a.scoresAll[l]!],
+      ] as const) {
+        for (let h = 0; h < H; h++) {
+          const row = wideScores.subarray(h * (C + S), (h + 1) * (C + S));
+          // Columns len..C-1 are the unused slots: exactly 0.
+          expect(Array.from(row.subarray(len, C))).toEqual(new Array(C - len).fill(0));
+          const mapped = [...row.subarray(0, len), ...row.subarray(C)];
+          close(
+            Float32Array.from(mapped),
+            exactScores.subarray(h * (len + S), (h + 1) * (len + S)),
+          );
+        }
+      }
+    });
+  });
+
+  it('reads the past buffers in place: changing a valid entry changes the next run', async () => {
+    const first = await runGraph(session, spec, [5, 6, 7], [0, 1, 2], emptyKv(spec));
+    const past = first.present.map((kv) => withCapacity(kv, kv.length + 2, spec));
+    const before = await runGraph(session, spec, [4], [3], past);
+    const values = past[0]!.value;
+    values[spec.headDim] = values[spec.headDim]! + 1; // layer 0, KV head 0, entry 1, dim 0
+    const after = await runGraph(session, spec, [4], [3], past);
+    expect(after.logits).not.toEqual(before.logits);
   });
 });

@@ -15,7 +15,7 @@ import { encodeModel } from './proto/onnx-encode';
 import { ExternalWeightSink } from './weight-sink';
 
 /** Bump whenever the graph the builder writes changes, so cached graphs are rebuilt. */
-export const GRAPH_BUILDER_VERSION = 1;
+export const GRAPH_BUILDER_VERSION = 2;
 export const ONNX_FILE = 'model.onnx';
 export const DATA_FILE = 'model.onnx.data';
 export const MANIFEST_FILE = 'graph.json';

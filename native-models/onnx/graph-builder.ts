@@ -5,7 +5,7 @@
  * `<path>/output_<k>` so a value can always be traced back to the node that produced it.
  * Small constants (shapes, axes, scalars) are inline and shared by value; weights go to the sink.
  */
-import type { AttributeDef, NodeDef, TensorDef, ValueInfoDef } from './proto/onnx-types';
+import type { AttributeDef, GraphDef, NodeDef, TensorDef, ValueInfoDef } from './proto/onnx-types';
 import { TensorDataType } from './proto/onnx-types';
 import type { WeightSink } from './weight-sink';
 
@@ -57,6 +57,18 @@ export class GraphBuilder {
     return out;
   }
 
+  /**
+   * A subgraph (an If branch): the nodes `build` adds go into it instead of this graph. Its
+   * nodes may read any value of this graph by name (constants and weights included, which stay
+   * here); `build` returns the subgraph's outputs.
+   */
+  subgraph(name: string, build: () => ValueInfoDef[]): GraphDef {
+    const start = this.nodes.length;
+    const outputs = build();
+    const nodes = this.nodes.splice(start);
+    return { name, nodes, initializers: [], inputs: [], outputs };
+  }
+
   /** An inline int64 constant (1-D unless dims given; `[]` dims is a scalar), shared by value. */
   int64(values: readonly number[], dims: readonly number[] = [values.length]): string {
     const raw = new Uint8Array(new BigInt64Array(values.map((v) => BigInt(v))).buffer);
@@ -102,4 +114,5 @@ export const attr = {
   int: (name: string, i: number): AttributeDef => ({ name, type: 'int', i }),
   float: (name: string, f: number): AttributeDef => ({ name, type: 'float', f }),
   ints: (name: string, ints: number[]): AttributeDef => ({ name, type: 'ints', ints }),
+  graph: (name: string, g: GraphDef): AttributeDef => ({ name, type: 'graph', g }),
 };

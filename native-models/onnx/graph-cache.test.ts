@@ -48,6 +48,8 @@ describe('buildOrLoadGraph', () => {
     const second = await buildOrLoadGraph(made.dir, { cacheDir, onProgress: b.onProgress });
     expect(second).toEqual({ ...first, built: false });
     expect(b.events.some((e) => e.phase === 'build')).toBe(false);
+    // The file hashes were remembered by (path, size, mtime): no checkpoint byte was read again.
+    expect(b.events.some((e) => e.phase === 'hash')).toBe(false);
     expect(statSync(second.onnxPath).mtimeMs).toBe(mtime);
     // Only the finished entry is left: no temp folder.
     expect(readdirSync(dirname(first.onnxPath) + '/..')).toEqual([

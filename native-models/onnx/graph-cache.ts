@@ -37,6 +37,9 @@ export interface CachedGraph {
   built: boolean;
 }
 
+/** Remembered per-file content hashes (file-hash-cache.ts), at the cache root. */
+export const FILE_HASHES = 'file-hashes.json';
+
 /** The cache root used when no cacheDir is given. */
 export function defaultCacheDir(): string {
   return process.env.KV_LENS_CACHE_DIR || join(homedir(), '.cache', 'kv-lens');
@@ -91,17 +94,21 @@ async function removeAbandonedBuilds(graphsDir: string, key: string): Promise<vo
  * Returns the ONNX graph of the model folder `modelDir`, building and caching it on first use.
  *
  * The key is the sha256 of the checkpoint files' contents plus the builder version, so editing a
- * weight or upgrading the builder builds anew.
+ * weight or upgrading the builder builds anew. File hashes are remembered by (path, size, mtime),
+ * so a later load of an unchanged checkpoint reads none of its bytes.
  */
 export async function buildOrLoadGraph(
   modelDir: string,
   options: GraphCacheOptions = {},
 ): Promise<CachedGraph> {
   const onProgress = options.onProgress ?? stderrProgressPrinter();
-  const graphsDir = join(options.cacheDir ?? defaultCacheDir(), 'graphs');
+  const cacheRoot = options.cacheDir ?? defaultCacheDir();
+  const graphsDir = join(cacheRoot, 'graphs');
   const ckpt = openCheckpoint(modelDir);
   try {
-    const hash = await hashCheckpointFiles(ckpt.files, onProgress);
+    const hash = await hashCheckpointFiles(ckpt.files, onProgress, {
+      cacheFile: join(cacheRoot, FILE_HASHES),
+    });
     const key = `${hash}-b${GRAPH_BUILDER_VERSION}`;
     const entry = join(graphsDir, key);
     const cached = readEntry(entry, hash);

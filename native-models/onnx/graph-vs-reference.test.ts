@@ -8,7 +8,7 @@ import { ONNX_FILE, buildModelGraph } from './build-model-graph';
 import { makeModel } from './make-model';
 import { encodeModel } from './proto/onnx-encode';
 import { InlineWeightSink } from './weight-sink';
-import { emptyKv, gatherKv, runGraph } from './test-support/run-graph';
+import { emptyKv, gatherKv, runGraph, withCapacity } from './test-support/run-graph';
 import { type TestCheckpoint, testCheckpoint } from './test-support/test-checkpoint';
 
 // Every family; tied and untied; GQA 2:1, 3:1, MHA, MQA; explicit head_dim; bf16 storage.
@@ -45,6 +45,19 @@ function expectLogitsClose(actual: Float32Array, expected: Float64Array): void {
   expect(worst / scale).toBeLessThan(1e-4);
 }
 
+/** [H, C + S] capacity-layout scores -> [H, len + S] (unused columns must be exactly 0). */
+function compactScores(s: Float32Array, H: number, C: number, len: number, S: number) {
+  const T = C + S;
+  const out: number[] = [];
+  for (let h = 0; h < H; h++) {
+    for (let j = 0; j < T; j++) {
+      if (j >= len && j < C) expect(s[h * T + j]).toBe(0);
+      else out.push(s[h * T + j]!);
+    }
+  }
+  return Float32Array.from(out);
+}
+
 function expectScoresClose(actual: Float32Array, expected: Float64Array[]): void {
   const flat = expected.flatMap((row) => Array.from(row));
   expect(actual.length).toBe(flat.length);
@@ -76,6 +89,7 @@ describe.each(cases)('graph matches the float64 reference: %s', (_name, make) =>
     const ref = referenceForwardWithCache(ckpt, prompt, { positions, scoreRows: [1, 3, 4] });
     expectLogitsClose(first.logits, ref.logits);
     first.scores.forEach((s, l) => expectScoresClose(s, ref.attnScores[l]!));
+    first.scoresAll.forEach((s, l) => expectScoresClose(s, ref.attnScoresAll[l]!));
 
     // Layer 0 keeps entries 0, 2, 4; layer 1 keeps 1..4: each layer has its own past length.
     const keep = [
@@ -94,10 +108,29 @@ describe.each(cases)('graph matches the float64 reference: %s', (_name, make) =>
     });
     expectLogitsClose(second.logits, ref2.logits);
     second.scores.forEach((s, l) => expectScoresClose(s, ref2.attnScores[l]!));
-    expect(second.presentDims).toEqual([
-      [1, spec.numKvHeads, 6, spec.headDim],
-      [1, spec.numKvHeads, 7, spec.headDim],
+    second.scoresAll.forEach((s, l) => expectScoresClose(s, ref2.attnScoresAll[l]!));
+    expect(second.newDims).toEqual([
+      [1, spec.numKvHeads, 3, spec.headDim],
+      [1, spec.numKvHeads, 3, spec.headDim],
     ]);
+    expect(second.present.map((kv) => kv.length)).toEqual([6, 7]);
+
+    // The same step on capacity buffers (spare slots full of huge garbage) in both layers.
+    const spare = [4, 9];
+    const wide = past.map((kv, l) => withCapacity(kv, kv.length + spare[l]!, spec, 7 + l));
+    const third = await runGraph(session, spec, next, nextPos, wide, [1, 0, 1]);
+    expectLogitsClose(third.logits, ref2.logits);
+    const { numHeads: H } = spec;
+    wide.forEach((kv, l) => {
+      const C = kv.capacity!;
+      expect(third.scoresDims[l]).toEqual([1, H, C + 3]);
+      expectScoresClose(compactScores(third.scores[l]!, H, C, kv.length, 3), ref2.attnScores[l]!);
+      const all = compactScores(third.scoresAll[l]!, H, C, kv.length, 3);
+      expectScoresClose(all, ref2.attnScoresAll[l]!);
+      // Same new entries up to float rounding (layer 1's input went through another MatMul shape).
+      const [a, b] = [third.present[l]!.key, second.present[l]!.key];
+      a.forEach((x, i) => expect(Math.abs(x - b[i]!)).toBeLessThan(1e-5));
+    });
   });
 });
 

@@ -2,21 +2,24 @@
  * Assembles the whole decoder graph per the graph contract (app/model/graph-contract.ts).
  *
  *   input_ids ─> embedding ─> layer 0 ─> ... ─> layer L-1 ─> last position ─> norm ─> lm_head ─> logits
- *   position_ids ─> RoPE tables (shared)     each layer: past_key_values.l.* in, present.l.* and
- *   score_rows ─> [1,1,1,S] (shared)         attn_scores.l out
+ *   position_ids ─> RoPE tables (shared)     each layer: past_key_values.l.* (capacity buffers)
+ *   score_rows ─> [1,1,1,S] (shared)         and past_lengths[l] in; new_key_values.l.*,
+ *   past_lengths (shared)                    attn_scores.l and attn_scores_all.l out
  *
- * Batch is fixed at 1 (the contract's shapes); S and each layer's past length are symbolic.
+ * Batch is fixed at 1 (the contract's shapes); S and each layer's capacity are symbolic.
  */
 import {
   INPUT_IDS,
   LOGITS,
+  PAST_LENGTHS,
   POSITION_IDS,
   SCORE_ROWS,
+  attnScoresAllName,
   attnScoresName,
+  newKeyName,
+  newValueName,
   pastKeyName,
   pastValueName,
-  presentKeyName,
-  presentValueName,
 } from '../../app/model/graph-contract';
 import { attr, GraphBuilder } from './graph-builder';
 import {
@@ -55,13 +58,15 @@ function declareIo(b: GraphBuilder, ctx: BlockContext): void {
   b.inputs.push(io(INPUT_IDS, TensorDataType.int64, [1, 'seq']));
   b.inputs.push(io(POSITION_IDS, TensorDataType.int64, [1, 'seq']));
   b.inputs.push(io(SCORE_ROWS, f32, [1, 'seq']));
+  b.inputs.push(io(PAST_LENGTHS, TensorDataType.int64, [numLayers]));
   b.outputs.push(io(LOGITS, f32, [1, V]));
   for (let l = 0; l < numLayers; l++) {
-    b.inputs.push(io(pastKeyName(l), f32, [1, G, `past_${l}`, d]));
-    b.inputs.push(io(pastValueName(l), f32, [1, G, `past_${l}`, d]));
-    b.outputs.push(io(presentKeyName(l), f32, [1, G, `total_${l}`, d]));
-    b.outputs.push(io(presentValueName(l), f32, [1, G, `total_${l}`, d]));
+    b.inputs.push(io(pastKeyName(l), f32, [1, G, `capacity_${l}`, d]));
+    b.inputs.push(io(pastValueName(l), f32, [1, G, `capacity_${l}`, d]));
+    b.outputs.push(io(newKeyName(l), f32, [1, G, 'seq', d]));
+    b.outputs.push(io(newValueName(l), f32, [1, G, 'seq', d]));
     b.outputs.push(io(attnScoresName(l), f32, [1, H, `total_${l}`]));
+    b.outputs.push(io(attnScoresAllName(l), f32, [1, H, `total_${l}`]));
   }
 }
 
@@ -88,7 +93,7 @@ export async function makeModel(
   ]);
   const { hidden: embedded, table } = await makeEmbedding(ctx);
   const rope = await makeRopeTables(ctx, POSITION_IDS);
-  const shared = { seqLen, scoreRows, ...rope };
+  const shared = { seqLen, scoreRows, pastLengths: PAST_LENGTHS, ...rope };
   let hidden = embedded;
   const total = ctx.spec.numLayers;
   for (let l = 0; l < total; l++) {

@@ -95,10 +95,17 @@ export async function* generate(
   const sampler = new Sampler(options.sampling ?? { kind: 'greedy' });
   const eos = new Set(options.eosIds ?? []);
   const start = performance.now();
-  let cache: KvCache = options.prefixCache ? options.prefixCache.clone() : session.emptyCache();
+  // Room for the prompt, and for the decode steps unless a compress hook will build the decode
+  // cache anyway: then no prefill chunk or decode step has to copy the cache to grow it.
+  const decodeRoom = maxNew - 1;
+  const room = promptIds.length + (options.compress ? 0 : decodeRoom);
+  let cache: KvCache = options.prefixCache
+    ? options.prefixCache.clone({ reserve: room })
+    : session.emptyCache();
   let keptFull: KvCache | null = null;
   let keep = false;
   try {
+    cache.reserve(room);
     const window = options.window ?? (options.compress ? 8 : 0);
     const pre = await prefill(session, cache, promptIds, { ...options, window });
     const kvBytesFull = cache.bytes();
@@ -113,6 +120,7 @@ export async function* generate(
       }
     }
     const compressMs = performance.now() - compressStart;
+    cache.reserve(decodeRoom);
     const tokens: number[] = [];
     let text = '';
     let logits = pre.logits;

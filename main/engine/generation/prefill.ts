@@ -81,6 +81,9 @@ export async function prefill(
       acc.push(layer);
     }
   }
+  // One allocation for the whole prompt instead of regrowing chunk by chunk (a no-op when the
+  // caller already reserved room, e.g. for the decode steps too).
+  cache.reserve(N);
   const start = performance.now();
   const first = cache.nextPosition;
   let logits: Float32Array | null = null;

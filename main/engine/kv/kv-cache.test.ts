@@ -148,4 +148,97 @@ describe('KvCache', () => {
     expect(() => c.bytes()).toThrow(/after dispose/);
     expect(d.lengths()).toEqual([2, 2]);
   });
+
+  it('appends new entries into spare slots, growing once when full, and counts valid bytes', () => {
+    const c = KvCache.empty(dims);
+    const entries = (p: number, S: number) => {
+      const k = new Float32Array(dims.numKvHeads * S * dims.headDim);
+      for (let g = 0; g < dims.numKvHeads; g++)
+        for (let s = 0; s < S; s++)
+          for (let i = 0; i < dims.headDim; i++)
+            k[(g * S + s) * dims.headDim + i] = kv(0, g, p + s, i);
+      return k;
+    };
+    c.reserve(3);
+    const storage = c.keyBuffer(0);
+    expect(c.capacity(0)).toBe(3);
+    expect(c.bytes()).toBe(0);
+    expect(c.reservedBytes()).toBe(2 * 2 * (2 * 3 * 3 * 4));
+    c.appendLayer(
+      0,
+      entries(0, 2),
+      entries(0, 2).map((x) => -x),
+      [0, 1],
+    );
+    c.appendLayer(
+      0,
+      entries(2, 1),
+      entries(2, 1).map((x) => -x),
+      [2],
+    );
+    expect(c.keyBuffer(0)).toBe(storage); // written in place
+    expect(c.lengths()).toEqual([3, 0]);
+    expect(c.bytesPerLayer()).toEqual([2 * 2 * 3 * 3 * 4, 0]);
+    c.appendLayer(
+      0,
+      entries(3, 1),
+      entries(3, 1).map((x) => -x),
+      [3],
+    );
+    expect(c.keyBuffer(0)).not.toBe(storage);
+    expect(c.capacity(0)).toBeGreaterThanOrEqual(4);
+    // Geometric growth: the next appends fit without another copy.
+    const grown = c.keyBuffer(0);
+    c.appendLayer(
+      0,
+      entries(4, 1),
+      entries(4, 1).map((x) => -x),
+      [4],
+    );
+    expect(c.keyBuffer(0)).toBe(grown);
+    // keyData is the compact [G, P, d] view whatever the capacity.
+    const want = filled(5);
+    expect(Array.from(c.keyData(0))).toEqual(Array.from(want.keyData(0)));
+    expect(Array.from(c.valueData(0))).toEqual(Array.from(want.valueData(0)));
+    expect(c.positions(0)).toEqual({ kind: 'shared', positions: Int32Array.from([0, 1, 2, 3, 4]) });
+    expect(() => c.appendLayer(1, new Float32Array(5), new Float32Array(5), [0])).toThrow(
+      /expected 6/,
+    );
+    expect(() => c.reserve(-1)).toThrow(RangeError);
+  });
+
+  it('gathers and clones with spare slots that appends then fill in place', () => {
+    const c = filled(5);
+    const g = c.gather(
+      [
+        {
+          kind: 'per-kv-head',
+          kvHeads: [
+            [1, 3],
+            [0, 4],
+          ],
+        },
+        { kind: 'shared', kept: [2] },
+      ],
+      { reserve: 2 },
+    );
+    expect([g.capacity(0), g.capacity(1)]).toEqual([4, 3]);
+    expect(g.bytes()).toBe((2 + 1) * 2 * 2 * 3 * 4);
+    expect(g.reservedBytes()).toBe((4 + 3) * 2 * 2 * 3 * 4);
+    expect(row(g, 0, 1, 1)).toEqual(row(c, 0, 1, 4));
+    const storage = g.keyBuffer(0);
+    g.appendLayer(0, new Float32Array(2 * 3).fill(7), new Float32Array(2 * 3), [5]);
+    expect(g.keyBuffer(0)).toBe(storage);
+    expect(Array.from(g.headPositions(0, 0))).toEqual([1, 3, 5]);
+    expect(Array.from(g.headPositions(0, 1))).toEqual([0, 4, 5]);
+    expect(row(g, 0, 1, 2)).toEqual([7, 7, 7]);
+    expect(row(g, 0, 1, 0)).toEqual(row(c, 0, 1, 0));
+
+    const d = g.clone({ reserve: 1 });
+    expect(d.capacity(0)).toBe(4);
+    expect(Array.from(d.keyData(0))).toEqual(Array.from(g.keyData(0)));
+    expect(Array.from(d.headPositions(0, 1))).toEqual([0, 4, 5]);
+    g.keyBuffer(0)[0] = 99;
+    expect(d.keyBuffer(0)[0]).not.toBe(99);
+  });
 });

@@ -2,12 +2,27 @@
  * The KV cache the app owns: per layer K and V float32 [1, G, P_l, d] with an independent length
  * P_l per layer, and the ORIGINAL position of every cached entry.
  *
+ * Storage is a capacity buffer per layer ([G, C_l, d], C_l >= P_l, kv-buffers.ts) that sessions
+ * hand to ONNX Runtime without copying (graph contract v2: past_key_values + past_lengths); a
+ * step's new entries are written into the free slots. Reserve room before decoding
+ * (`reserve(maxNewTokens)`) and no decode step ever copies the cache.
+ *
  * Positions are stored, not derived from indices, because eviction never renumbers them
  * (compresskv.md): after a gather, entry i of a layer can hold any original position, and after a
  * per-KV-head gather each KV head of a layer holds its own set. `nextPosition` (T, T+1, ...) is
  * tracked separately and never computed from a length.
  */
 import { KvLensError } from '../../../app/errors';
+import {
+  compactRows,
+  emptyLayerBuffers,
+  resized,
+  withRoomFor,
+  writeEntries,
+  type HeadDims,
+  type LayerBuffers,
+  type PositionBuffers,
+} from './kv-buffers';
 
 /**
  * Which entries a gather keeps in one layer: original positions, strictly ascending. The
@@ -27,12 +42,9 @@ export interface KvCacheDims {
   headDim: number;
 }
 
-interface LayerKv {
-  /** [G, P, d] row-major (the leading batch dim of 1 is implicit). */
-  key: Float32Array;
-  value: Float32Array;
-  length: number;
-  positions: LayerPositions;
+/** Spare slots per layer beyond the entries a new cache holds (gather, clone). */
+export interface ReserveOptions {
+  reserve?: number;
 }
 
 export class KvCache {
@@ -41,9 +53,9 @@ export class KvCache {
   readonly headDim: number;
   /** Position id of the next token fed to the model. */
   nextPosition: number;
-  private layers: LayerKv[] | null;
+  private layers: LayerBuffers[] | null;
 
-  private constructor(dims: KvCacheDims, layers: LayerKv[], nextPosition: number) {
+  private constructor(dims: KvCacheDims, layers: LayerBuffers[], nextPosition: number) {
     this.numLayers = dims.numLayers;
     this.numKvHeads = dims.numKvHeads;
     this.headDim = dims.headDim;
@@ -53,15 +65,7 @@ export class KvCache {
 
   /** An empty cache (P_l = 0 in every layer) for a fresh prompt. */
   static empty(dims: KvCacheDims, nextPosition = 0): KvCache {
-    const layers: LayerKv[] = [];
-    for (let l = 0; l < dims.numLayers; l++) {
-      layers.push({
-        key: new Float32Array(0),
-        value: new Float32Array(0),
-        length: 0,
-        positions: { kind: 'shared', positions: new Int32Array(0) },
-      });
-    }
+    const layers = Array.from({ length: dims.numLayers }, emptyLayerBuffers);
     return new KvCache(dims, layers, nextPosition);
   }
 
@@ -78,31 +82,99 @@ export class KvCache {
     return this.live().map((l) => l.length);
   }
 
-  /** K of a layer, [G, P_l, d]; treat as read-only (sessions feed it to ORT without copying). */
+  /** Slots allocated in a layer (C_l >= P_l). */
+  capacity(layer: number): number {
+    return this.layer(layer).capacity;
+  }
+
+  /**
+   * K of a layer, compact [G, P_l, d]. Without spare capacity this IS the storage (no copy; treat
+   * as read-only); with spare slots it is a copy. Sessions feed `keyBuffer` instead.
+   */
   keyData(layer: number): Float32Array {
-    return this.layer(layer).key;
+    const l = this.layer(layer);
+    return l.capacity === l.length ? l.key : compactRows(l.key, this.hd(), l.capacity, l.length);
   }
 
   valueData(layer: number): Float32Array {
+    const l = this.layer(layer);
+    return l.capacity === l.length
+      ? l.value
+      : compactRows(l.value, this.hd(), l.capacity, l.length);
+  }
+
+  /**
+   * The storage of a layer's K, [G, C_l, d]: entries 0..P_l-1 of each KV head are valid, the rest
+   * are spare slots holding finite leftovers. Fed to ORT as past_key_values without copying; it
+   * is replaced (not resized) when the layer grows, so fetch it again after an append.
+   */
+  keyBuffer(layer: number): Float32Array {
+    return this.layer(layer).key;
+  }
+
+  valueBuffer(layer: number): Float32Array {
     return this.layer(layer).value;
   }
 
   /** Original positions of a layer's entries; shared or per KV head. */
   positions(layer: number): LayerPositions {
-    return this.layer(layer).positions;
+    const l = this.layer(layer);
+    return l.positions.kind === 'shared'
+      ? { kind: 'shared', positions: l.positions.positions.subarray(0, l.length) }
+      : { kind: 'per-kv-head', kvHeads: l.positions.kvHeads.map((p) => p.subarray(0, l.length)) };
   }
 
   /** Original positions of the entries one KV head of a layer holds. */
   headPositions(layer: number, kvHead: number): Int32Array {
-    const p = this.layer(layer).positions;
-    if (p.kind === 'shared') return p.positions;
-    const h = p.kvHeads[kvHead];
-    if (!h) throw new RangeError(`KV head ${kvHead} out of range (G = ${this.numKvHeads})`);
-    return h;
+    const l = this.layer(layer);
+    const p = l.positions;
+    const list = p.kind === 'shared' ? p.positions : p.kvHeads[kvHead];
+    if (!list || kvHead < 0 || kvHead >= this.numKvHeads) {
+      throw new RangeError(`KV head ${kvHead} out of range (G = ${this.numKvHeads})`);
+    }
+    return list.subarray(0, l.length);
   }
 
   /**
-   * Replaces a layer with the model's `present` tensors (old entries + S new ones appended).
+   * Makes room for `extra` more entries in every layer (one copy of a layer that lacks it), so
+   * the next `extra` appended tokens write in place. Call before a decode loop.
+   */
+  reserve(extra: number): void {
+    if (!Number.isInteger(extra) || extra < 0) {
+      throw new RangeError(`reserve needs a whole number >= 0, got ${extra}`);
+    }
+    const layers = this.live();
+    layers.forEach((l, i) => {
+      if (l.length + extra > l.capacity) layers[i] = resized(l, this.hd(), l.length + extra);
+    });
+  }
+
+  /**
+   * Appends S new entries to a layer: `key`/`value` are [G, S, d] (the graph's
+   * new_key_values.{l}.*), `appended` their position ids; every KV head gets the same ones.
+   * Writes into spare slots, growing the layer (one copy, geometric) only when it is full.
+   */
+  appendLayer(
+    layer: number,
+    key: Float32Array,
+    value: Float32Array,
+    appended: ArrayLike<number>,
+  ): void {
+    const old = this.layer(layer);
+    const expected = this.numKvHeads * appended.length * this.headDim;
+    if (key.length !== expected || value.length !== expected) {
+      throw new Error(
+        `KV cache layer ${layer}: new entries have ${key.length}/${value.length} values, expected ${expected} (G=${this.numKvHeads}, S=${appended.length}, d=${this.headDim})`,
+      );
+    }
+    const target = withRoomFor(old, this.hd(), old.length + appended.length);
+    writeEntries(target, this.hd(), key, value, appended);
+    this.live()[layer] = target;
+  }
+
+  /**
+   * Replaces a layer with compact [G, P + S, d] tensors (its old entries + S new ones appended;
+   * contract v1's `present`), adopting the arrays as storage without spare slots.
    *
    * `appended` are the position ids of the S new entries; every KV head gets the same ones.
    */
@@ -117,54 +189,54 @@ export class KvCache {
     }
     const extend = (p: Int32Array): Int32Array => {
       const out = new Int32Array(length);
-      out.set(p);
-      for (let i = 0; i < appended.length; i++) out[p.length + i] = appended[i]!;
+      out.set(p.subarray(0, old.length));
+      for (let i = 0; i < appended.length; i++) out[old.length + i] = appended[i]!;
       return out;
     };
-    const positions: LayerPositions =
+    const positions: PositionBuffers =
       old.positions.kind === 'shared'
         ? { kind: 'shared', positions: extend(old.positions.positions) }
         : { kind: 'per-kv-head', kvHeads: old.positions.kvHeads.map(extend) };
-    this.live()[layer] = { key, value, length, positions };
+    this.live()[layer] = { key, value, capacity: length, length, positions };
   }
 
   /**
-   * A NEW cache holding only the kept entries of each layer; this cache stays intact so another
-   * selection (a new budget) can be applied to it later.
+   * A NEW cache holding only the kept entries of each layer (plus `reserve` spare slots per
+   * layer); this cache stays intact so another selection (a new budget) can be applied later.
    */
-  gather(selection: readonly LayerSelection[]): KvCache {
+  gather(selection: readonly LayerSelection[], options: ReserveOptions = {}): KvCache {
     if (selection.length !== this.numLayers) {
       throw new KvLensError(
         'invalid-argument',
         `A gather needs one selection per layer: got ${selection.length}, the cache has ${this.numLayers} layers.`,
       );
     }
-    const layers = selection.map((sel, l) => this.gatherLayer(l, sel));
+    const reserve = options.reserve ?? 0;
+    const layers = selection.map((sel, l) => this.gatherLayer(l, sel, reserve));
     return new KvCache(this.dims(), layers, this.nextPosition);
   }
 
-  /** A deep copy (its own K/V buffers and positions). */
-  clone(): KvCache {
-    const layers = this.live().map((l): LayerKv => ({
-      key: l.key.slice(),
-      value: l.value.slice(),
-      length: l.length,
-      positions:
-        l.positions.kind === 'shared'
-          ? { kind: 'shared', positions: l.positions.positions.slice() }
-          : { kind: 'per-kv-head', kvHeads: l.positions.kvHeads.map((p) => p.slice()) },
-    }));
+  /** A deep copy (its own buffers and positions), compact plus `reserve` spare slots per layer. */
+  clone(options: ReserveOptions = {}): KvCache {
+    const reserve = options.reserve ?? 0;
+    const layers = this.live().map((l) => resized(l, this.hd(), l.length + reserve));
     return new KvCache(this.dims(), layers, this.nextPosition);
   }
 
-  /** Bytes of K and V held per layer. */
+  /** Bytes of the VALID K and V entries per layer (what the cache holds, not what it reserved). */
   bytesPerLayer(): number[] {
-    return this.live().map((l) => l.key.byteLength + l.value.byteLength);
+    const perEntry = 2 * this.numKvHeads * this.headDim * Float32Array.BYTES_PER_ELEMENT;
+    return this.live().map((l) => l.length * perEntry);
   }
 
-  /** Bytes of K and V held in all layers. */
+  /** Bytes of the valid K and V entries in all layers. */
   bytes(): number {
     return this.bytesPerLayer().reduce((a, b) => a + b, 0);
+  }
+
+  /** Bytes of K and V storage allocated in all layers, spare slots included. */
+  reservedBytes(): number {
+    return this.live().reduce((a, l) => a + l.key.byteLength + l.value.byteLength, 0);
   }
 
   /** Drops the buffers; any later use throws. */
@@ -176,18 +248,22 @@ export class KvCache {
     return { numLayers: this.numLayers, numKvHeads: this.numKvHeads, headDim: this.headDim };
   }
 
-  private live(): LayerKv[] {
+  private hd(): HeadDims {
+    return { G: this.numKvHeads, d: this.headDim };
+  }
+
+  private live(): LayerBuffers[] {
     if (this.layers === null) throw new Error('KvCache used after dispose()');
     return this.layers;
   }
 
-  private layer(layer: number): LayerKv {
+  private layer(layer: number): LayerBuffers {
     const l = this.live()[layer];
     if (!l) throw new RangeError(`Layer ${layer} out of range (the cache has ${this.numLayers})`);
     return l;
   }
 
-  private gatherLayer(l: number, sel: LayerSelection): LayerKv {
+  private gatherLayer(l: number, sel: LayerSelection, reserve: number): LayerBuffers {
     const src = this.layer(l);
     const G = this.numKvHeads;
     const perHead: readonly ArrayLike<number>[] =
@@ -199,9 +275,10 @@ export class KvCache {
       );
     }
     const count = perHead[0]?.length ?? 0;
+    const capacity = count + reserve;
     const d = this.headDim;
-    const key = new Float32Array(G * count * d);
-    const value = new Float32Array(G * count * d);
+    const key = new Float32Array(G * capacity * d);
+    const value = new Float32Array(G * capacity * d);
     const headPos: Int32Array[] = [];
     for (let g = 0; g < G; g++) {
       const kept = perHead[g]!;
@@ -212,20 +289,22 @@ export class KvCache {
         );
       }
       const indices = indicesOf(this.headPositions(l, g), kept, l, g);
-      const srcBase = g * src.length * d;
-      const dstBase = g * count * d;
+      const srcBase = g * src.capacity * d;
+      const dstBase = g * capacity * d;
       for (let i = 0; i < count; i++) {
         const from = srcBase + indices[i]! * d;
         key.set(src.key.subarray(from, from + d), dstBase + i * d);
         value.set(src.value.subarray(from, from + d), dstBase + i * d);
       }
-      headPos.push(Int32Array.from(kept));
+      const pos = new Int32Array(capacity);
+      for (let i = 0; i < count; i++) pos[i] = kept[i]!;
+      headPos.push(pos);
     }
-    const positions: LayerPositions =
+    const positions: PositionBuffers =
       sel.kind === 'shared'
-        ? { kind: 'shared', positions: headPos[0] ?? new Int32Array(0) }
+        ? { kind: 'shared', positions: headPos[0] ?? new Int32Array(capacity) }
         : { kind: 'per-kv-head', kvHeads: headPos };
-    return { key, value, length: count, positions };
+    return { key, value, capacity, length: count, positions };
   }
 }
 

@@ -6,19 +6,21 @@ import * as ort from 'onnxruntime-node';
 import {
   INPUT_IDS,
   LOGITS,
+  PAST_LENGTHS,
   POSITION_IDS,
   SCORE_ROWS,
   attnScoresAllName,
   attnScoresName,
   layerOfPastKey,
+  newKeyName,
+  newValueName,
   pastKeyName,
   pastValueName,
-  presentKeyName,
-  presentValueName,
 } from '../../../app/model/graph-contract';
 import { KvLensError } from '../../../app/errors';
 import { KvCache, type KvCacheDims } from '../kv/kv-cache';
 import { createSession, type ProviderReport, type SessionSettings } from './providers';
+import { toCacheColumns } from './score-columns';
 import { toInt64 } from './tensors';
 
 /** One forward call: S new tokens on top of `cache`, at explicit positions. */
@@ -29,7 +31,7 @@ export interface Step {
   scoreRows?: Float32Array;
   /** Also return attn_scores_all (sum over every row) when the graph has it. */
   wantScoresAll?: boolean;
-  /** Updated in place: each layer is replaced by its present (old entries + S new ones). */
+  /** Updated in place: each layer gets the S new entries appended (written into spare slots). */
   cache: KvCache;
   /** Further float32 graph outputs to return by name (calibration graphs' layer outputs). */
   extraOutputs?: readonly string[];
@@ -38,9 +40,9 @@ export interface Step {
 export interface StepResult {
   /** [V] logits of the last of the S rows. */
   logits: Float32Array;
-  /** Per layer [H, P_l + S], only when `scoreRows` was given. */
+  /** Per layer [H, P_l + S] (columns = cache indices after the append), only with `scoreRows`. */
   scores?: Float32Array[];
-  /** Per layer [H, P_l + S], only when asked for and the graph has attn_scores_all. */
+  /** Per layer [H, P_l + S], same columns, only when asked for and the graph has attn_scores_all. */
   scoresAll?: Float32Array[];
   /** The `extraOutputs` asked for, by name. */
   extra?: Record<string, Float32Array>;
@@ -89,7 +91,14 @@ export class ModelSession {
     return KvCache.empty(this.dims, nextPosition);
   }
 
-  /** Runs one forward pass and replaces the cache's layers with the presents. */
+  /**
+   * Runs one forward pass and appends the S new entries to every layer of the cache.
+   *
+   * The cache's capacity buffers are fed as they are (ORT tensors over the same memory, no copy)
+   * with past_lengths saying how much of each is valid; only the small new entries come back.
+   * A multi-token chunk on a layer with many spare slots gets a compact copy instead
+   * (feedsCompactPast): attention work grows with the fed capacity times S.
+   */
   async run(step: Step): Promise<StepResult> {
     const session = this.live();
     const S = step.inputIds.length;
@@ -98,9 +107,17 @@ export class ModelSession {
     }
     const { cache } = step;
     const { numLayers: L, numKvHeads: G, headDim: d } = this.dims;
+    const lengths = cache.lengths();
+    // What each layer's past input holds: the storage itself (zero copy), or a compact copy
+    // when the spare slots would cost more attention work than copying the valid entries.
+    const compact = range(L).map((l) =>
+      feedsCompactPast(S, cache.capacity(l), lengths[l]!, this.numHeads, G),
+    );
+    const capacities = range(L).map((l) => (compact[l] ? lengths[l]! : cache.capacity(l)));
     const feeds: Record<string, ort.Tensor> = {
       [INPUT_IDS]: new ort.Tensor('int64', toInt64(step.inputIds), [1, S]),
       [POSITION_IDS]: new ort.Tensor('int64', toInt64(step.positionIds), [1, S]),
+      [PAST_LENGTHS]: new ort.Tensor('int64', toInt64(lengths), [L]),
     };
     if (this.hasScoreRows) {
       const rows = step.scoreRows ?? new Float32Array(S);
@@ -108,10 +125,13 @@ export class ModelSession {
     }
     const fetches = [LOGITS];
     for (let l = 0; l < L; l++) {
-      const P = cache.length(l);
-      feeds[pastKeyName(l)] = new ort.Tensor('float32', cache.keyData(l), [1, G, P, d]);
-      feeds[pastValueName(l)] = new ort.Tensor('float32', cache.valueData(l), [1, G, P, d]);
-      fetches.push(presentKeyName(l), presentValueName(l));
+      const C = capacities[l]!;
+      const [k, v] = compact[l]
+        ? [cache.keyData(l), cache.valueData(l)]
+        : [cache.keyBuffer(l), cache.valueBuffer(l)];
+      feeds[pastKeyName(l)] = new ort.Tensor('float32', k, [1, G, C, d]);
+      feeds[pastValueName(l)] = new ort.Tensor('float32', v, [1, G, C, d]);
+      fetches.push(newKeyName(l), newValueName(l));
       if (step.scoreRows) fetches.push(attnScoresName(l));
       if (step.wantScoresAll && this.hasScoresAll) fetches.push(attnScoresAllName(l));
     }
@@ -120,29 +140,32 @@ export class ModelSession {
     try {
       out = await session.run(feeds, fetches);
     } catch (err) {
-      throw asOutOfMemory(err, S, cache.lengths()) ?? err;
+      throw asOutOfMemory(err, S, lengths) ?? err;
     } finally {
       for (const t of Object.values(feeds)) t.dispose();
     }
     this.runCount++;
     try {
       const data = (name: string) => tensorData(out, name);
+      const H = this.numHeads;
+      const columns = (name: string, l: number) =>
+        toCacheColumns(data(name), H, capacities[l]!, lengths[l]!, S);
       const result: StepResult = { logits: data(LOGITS) };
       const positions = Array.from(step.positionIds, Number);
       for (let l = 0; l < L; l++) {
-        cache.replaceLayer(l, data(presentKeyName(l)), data(presentValueName(l)), positions);
+        cache.appendLayer(l, data(newKeyName(l)), data(newValueName(l)), positions);
       }
       cache.nextPosition = positions[S - 1]! + 1;
-      if (step.scoreRows) result.scores = range(L).map((l) => data(attnScoresName(l)));
+      if (step.scoreRows) result.scores = range(L).map((l) => columns(attnScoresName(l), l));
       if (step.wantScoresAll && this.hasScoresAll) {
-        result.scoresAll = range(L).map((l) => data(attnScoresAllName(l)));
+        result.scoresAll = range(L).map((l) => columns(attnScoresAllName(l), l));
       }
       if (step.extraOutputs) {
         result.extra = Object.fromEntries(step.extraOutputs.map((n) => [n, data(n)]));
       }
       return result;
     } finally {
-      // The Float32Arrays stay alive through the cache; the tensor wrappers are done.
+      // New entries were copied into the cache; logits and scores stay alive on their own.
       for (const t of Object.values(out)) t.dispose();
     }
   }
@@ -178,14 +201,14 @@ function discover(
     .sort((a, b) => a - b);
   const L = layers.length;
   const missing: string[] = [];
-  for (const name of [INPUT_IDS, POSITION_IDS]) {
+  for (const name of [INPUT_IDS, POSITION_IDS, PAST_LENGTHS]) {
     if (!session.inputNames.includes(name)) missing.push(name);
   }
   if (!session.outputNames.includes(LOGITS)) missing.push(LOGITS);
   for (let l = 0; l < L; l++) {
     if (layers[l] !== l) missing.push(pastKeyName(l));
     if (!session.inputNames.includes(pastValueName(l))) missing.push(pastValueName(l));
-    for (const n of [presentKeyName(l), presentValueName(l), attnScoresName(l)]) {
+    for (const n of [newKeyName(l), newValueName(l), attnScoresName(l)]) {
       if (!session.outputNames.includes(n)) missing.push(n);
     }
   }
@@ -206,6 +229,24 @@ function discover(
     );
   }
   return { dims: { numLayers: L, numKvHeads: G, headDim: d }, ...model };
+}
+
+/**
+ * Whether a layer's past is better fed as a compact copy than as its capacity buffer: every
+ * spare slot costs S query rows x H heads of masked attention work (both MatMuls, the mask and
+ * the softmax), a compact copy costs reading and writing the len valid entries of G KV heads.
+ * A prefill chunk on a cache reserved for the whole prompt is compacted, since its spare slots
+ * outnumber its valid ones. A single-token step is never compacted: it is bound by reading the
+ * buffer, and a copy would read the same bytes and write them too.
+ */
+export function feedsCompactPast(
+  S: number,
+  capacity: number,
+  length: number,
+  H: number,
+  G: number,
+): boolean {
+  return S > 1 && capacity > length && S * (capacity - length) * H > 2 * length * G;
 }
 
 function tensorData(out: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {

@@ -6,6 +6,8 @@
 import {
   SCORE_ROWS,
   attnScoresName,
+  newKeyName,
+  newValueName,
   pastKeyName,
   pastValueName,
 } from '../../../app/model/graph-contract';
@@ -215,9 +217,11 @@ export function attentionGraph(spec: ModelSpec, kind: GraphOps['qk'] | 'gqa'): U
     });
   }
   b.outputs.push(vi(out, f32, [1, 'seq', H * d]), vi(attnScoresName(0), f32, [1, H, 'total']));
-  b.outputs.push(
-    vi('present.0.key', f32, [1, G, 'total', d]),
-    vi('present.0.value', f32, [1, G, 'total', d]),
-  );
+  // GQA returns the whole cache (past + new); the contract core only the new entries.
+  const [kOut, vOut, rows] =
+    kind === 'gqa'
+      ? ['present.0.key', 'present.0.value', 'total']
+      : [newKeyName(0), newValueName(0), 'seq'];
+  b.outputs.push(vi(kOut, f32, [1, G, rows, d]), vi(vOut, f32, [1, G, rows, d]));
   return finish(ctx);
 }

@@ -33,6 +33,11 @@ export interface SharedValues {
   sinSigned: string;
   /** score_rows reshaped to [1, 1, 1, S]. */
   scoreRows: string;
+  /**
+   * The past_lengths input (int64 [L], valid entries per layer's capacity buffers). Absent in
+   * graphs fed exact-size buffers (the calibration probe): then len_l is the buffer's length.
+   */
+  pastLengths?: string;
 }
 
 export interface BlockContext {

@@ -1,39 +1,37 @@
 /**
- * The additive attention mask of one layer, by cache index.
+ * Which columns of one layer's scores each new row may see, by cache index, over the score
+ * columns [past capacity C | S new entries] (T = C + S):
  *
- * With P = this layer's past length (from its own past input) and T = P + S, new row i sees
- * column j iff j <= P + i: the whole past plus the causal part of the new tokens. Eviction only
- * shortens P, so no mask input is ever needed.
+ *   past column j < C  visible iff j < len          (slots len..C-1 of the buffer are unused)
+ *   new column C + k   visible to row i iff k <= i  (causal among the new tokens)
  *
- *   Shape(past.key)[2] = P ─> Add(S) = T ─> Range(0, T) [T] ─────────────┐
- *                          └────────────> Range(P, T) ─> Unsqueeze [S,1] ─┴> LessOrEqual [S,T]
- *                                                                             ─> Where(0, -inf)
+ *   Range(0, T) = cols ─> Less(len) ───────────────────────────────────┐
+ *                     ├─> GreaterOrEqual(C) ─────────────┐             ├─> Or [S,T]
+ *                     └─> LessOrEqual(Range(C, T) [S,1]) ┴─> And [S,T] ┘
+ *
+ * The result is boolean and applied with Where, not added as -inf: unused slots may hold any
+ * finite garbage, and a garbage score that overflowed to +inf would turn inf + -inf into NaN.
  */
-import { attr } from '../graph-builder';
 import type { BlockContext } from './block-context';
 
-/** Returns { mask [S, T] float32 (0 or -inf) } for the layer whose past key input is `pastKey`. */
+/** Returns `visible` bool [S, C + S] from int64 scalars `capacity` C, `length` len and S. */
 export function makeAttentionMask(
   ctx: BlockContext,
   path: string,
-  pastKey: string,
+  capacity: string,
+  length: string,
   seqLen: string,
 ): string {
   const { b } = ctx;
-  const shape = b.node(`${path}/Shape`, 'Shape', [pastKey]);
-  const past = b.node(`${path}/Gather`, 'Gather', [shape, b.int64([2], [])], {
-    attributes: [attr.int('axis', 0)],
-  });
-  const total = b.node(`${path}/Add`, 'Add', [past, seqLen]);
+  const total = b.node(`${path}/Add`, 'Add', [capacity, seqLen]);
   const zero = b.int64([0], []);
   const one = b.int64([1], []);
   const cols = b.node(`${path}/cols/Range`, 'Range', [zero, total, one]);
-  const rowLimit = b.node(`${path}/rows/Range`, 'Range', [past, total, one]);
+  const pastVisible = b.node(`${path}/past/Less`, 'Less', [cols, length]);
+  const isNew = b.node(`${path}/new/GreaterOrEqual`, 'GreaterOrEqual', [cols, capacity]);
+  const rowLimit = b.node(`${path}/rows/Range`, 'Range', [capacity, total, one]);
   const rowLimit2 = b.node(`${path}/rows/Unsqueeze`, 'Unsqueeze', [rowLimit, b.int64([1])]);
-  const visible = b.node(`${path}/LessOrEqual`, 'LessOrEqual', [cols, rowLimit2]);
-  return b.node(`${path}/Where`, 'Where', [
-    visible,
-    b.float32([0], []),
-    b.float32([-Infinity], []),
-  ]);
+  const causal = b.node(`${path}/new/LessOrEqual`, 'LessOrEqual', [cols, rowLimit2]);
+  const newVisible = b.node(`${path}/new/And`, 'And', [causal, isNew]);
+  return b.node(`${path}/Or`, 'Or', [pastVisible, newVisible]);
 }

@@ -15,7 +15,7 @@ import type {
 } from './onnx-types';
 
 /** AttributeProto.AttributeType values. */
-const AttrType = { float: 1, int: 2, string: 3, tensor: 4, floats: 6, ints: 7 } as const;
+const AttrType = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, floats: 6, ints: 7 } as const;
 /** TensorProto.DataLocation.EXTERNAL */
 const DATA_LOCATION_EXTERNAL = 1;
 
@@ -38,7 +38,7 @@ export function writeTensor(w: ProtoWriter, t: TensorDef): void {
   }
 }
 
-/** AttributeProto: name=1, f=2, i=3, s=4, t=5, floats=7, ints=8, type=20. */
+/** AttributeProto: name=1, f=2, i=3, s=4, t=5, g=6, floats=7, ints=8, type=20. */
 export function writeAttribute(w: ProtoWriter, a: AttributeDef): void {
   w.stringField(1, a.name);
   switch (a.type) {
@@ -53,6 +53,9 @@ export function writeAttribute(w: ProtoWriter, a: AttributeDef): void {
       break;
     case 'tensor':
       w.messageField(5, (t) => writeTensor(t, a.t));
+      break;
+    case 'graph':
+      w.messageField(6, (gw) => writeGraph(gw, a.g));
       break;
     case 'floats':
       for (const f of a.floats) w.floatField(7, f);

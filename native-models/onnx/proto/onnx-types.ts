@@ -1,8 +1,8 @@
 /**
  * Plain-data shapes of the ONNX messages this project writes (a subset of onnx.proto).
  *
- * Only what the graph builder needs: tensors (inline or external), nodes with scalar/list/tensor
- * attributes, graph inputs/outputs with symbolic dims, and a model with opset imports.
+ * Only what the graph builder needs: tensors (inline or external), nodes with scalar/list/tensor/
+ * graph (If branches) attributes, graph inputs/outputs with symbolic dims, and a model with opset imports.
  */
 
 /** TensorProto.DataType values used here. */
@@ -40,7 +40,8 @@ export type AttributeDef =
   | { name: string; type: 'string'; s: string }
   | { name: string; type: 'tensor'; t: TensorDef }
   | { name: string; type: 'floats'; floats: readonly number[] }
-  | { name: string; type: 'ints'; ints: readonly number[] };
+  | { name: string; type: 'ints'; ints: readonly number[] }
+  | { name: string; type: 'graph'; g: GraphDef };
 
 export interface NodeDef {
   name: string;
