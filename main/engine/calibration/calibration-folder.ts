@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { KvLensError } from '../../../app/errors';
 import type { Calibration } from '../../../app/kv/kept-positions';
 import { openCheckpoint } from '../../../native-models/checkpoint/open-checkpoint';
-import { defaultCacheDir } from '../../../native-models/onnx/graph-cache';
+import { defaultCacheDir, FILE_HASHES } from '../../../native-models/onnx/graph-cache';
 import { hashCheckpointFiles } from '../../../native-models/onnx/hash-checkpoint';
 import { parseLayerScores } from '../kv/budgets/layer-scores';
 
@@ -47,7 +47,9 @@ async function cacheCalibrationDir(modelDir: string, o: CalibrationFolderOptions
   if (!hash) {
     const ckpt = openCheckpoint(modelDir);
     try {
-      hash = await hashCheckpointFiles(ckpt.files);
+      hash = await hashCheckpointFiles(ckpt.files, undefined, {
+        cacheFile: join(o.cacheDir ?? defaultCacheDir(), FILE_HASHES),
+      });
     } finally {
       ckpt.dispose();
     }

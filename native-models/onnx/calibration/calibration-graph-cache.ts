@@ -8,7 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openCheckpoint } from '../../checkpoint/open-checkpoint';
 import { GRAPH_BUILDER_VERSION, type ProgressCallback } from '../build-model-graph';
-import { defaultCacheDir } from '../graph-cache';
+import { defaultCacheDir, FILE_HASHES } from '../graph-cache';
 import { hashCheckpointFiles } from '../hash-checkpoint';
 import { stderrProgressPrinter } from '../progress-printer';
 import { buildCalibrationGraphs } from './build-calibration-graphs';
@@ -50,10 +50,13 @@ export async function buildOrLoadCalibrationGraphs(
   options: { cacheDir?: string; onProgress?: ProgressCallback } = {},
 ): Promise<CalibrationGraphs> {
   const onProgress = options.onProgress ?? stderrProgressPrinter();
-  const root = join(options.cacheDir ?? defaultCacheDir(), 'calibration-graphs');
+  const cacheRoot = options.cacheDir ?? defaultCacheDir();
+  const root = join(cacheRoot, 'calibration-graphs');
   const ckpt = openCheckpoint(modelDir);
   try {
-    const hash = await hashCheckpointFiles(ckpt.files, onProgress);
+    const hash = await hashCheckpointFiles(ckpt.files, onProgress, {
+      cacheFile: join(cacheRoot, FILE_HASHES),
+    });
     const entry = join(root, `${hash}-b${GRAPH_BUILDER_VERSION}-c${CALIBRATION_GRAPHS_VERSION}`);
     const paths = (m: CalibrationGraphsManifest, built: boolean): CalibrationGraphs => ({
       modelPath: join(entry, m.modelFile),
