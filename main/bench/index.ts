@@ -5,11 +5,13 @@
 import { toErrorInfo } from '../../app/errors';
 import { benchDocuments } from './documents';
 import { runEngineBench } from './engine';
+import { runKvBench } from './kv';
 
 /** Every benchmark by name. Add new ones here (one module per benchmark in this folder). */
 const BENCHES: Record<string, (argv: readonly string[]) => Promise<unknown>> = {
   documents: () => benchDocuments(),
   engine: runEngineBench,
+  kv: runKvBench,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,10 +1,13 @@
 /**
  * `generate --model DIR (--tokens IDS | --prompt TEXT) [--max-new-tokens N] [--greedy]
- *  [--temperature T] [--top-p P] [--top-k K] [--seed N] [--provider P] [--chunk-size N] --json`
- * -> {"tokens":[generated ids],"text":"...","provider":"cpu","stats":{...}}
+ *  [--temperature T] [--top-p P] [--top-k K] [--seed N] [--provider P] [--chunk-size N]
+ *  [--method M] [--budget B] [--heads FILE] [--layer-scores FILE] [--window 8] [--kernel 5] --json`
+ * -> {"tokens":[generated ids],"text":"...","provider":"cpu","stats":{...,"retention":{...}}}
  *
  * --tokens is the raw prompt (no template); --prompt is wrapped in the chat template as a user
- * turn. Prefill progress goes to stderr.
+ * turn. Prefill progress goes to stderr. With --method/--budget the prompt's cache is compressed
+ * once after prefill (compresskv.md); stats.retention reports the tokens kept, the KV bytes of
+ * the full and compressed cache and the per-layer budgets (method full without those flags).
  */
 import { KvLensError } from '../../../app/errors';
 import {
@@ -13,6 +16,11 @@ import {
   type GenerateOptions,
 } from '../../engine/generation/generate';
 import type { SamplingOptions } from '../../engine/generation/sampling';
+import { drain } from '../../engine/document-session/decode-from';
+import {
+  fullRetention,
+  generateCompressed,
+} from '../../engine/document-session/generate-compressed';
 import { loadModel, type LoadedModel } from '../../engine/load-model';
 import { PROVIDER_CHOICES } from '../../engine/runtime/providers';
 import {
@@ -25,6 +33,7 @@ import {
   type ParsedArgs,
 } from '../args';
 import type { CliCommand, CliIo } from '../command';
+import { KV_FLAGS, KV_FLAGS_USAGE, readKvRequest } from './kv-flags';
 
 /** Flags of `generate`; compression flags (--method, --budget, ...) extend this list. */
 export const GENERATE_FLAGS: FlagSpec = {
@@ -39,6 +48,7 @@ export const GENERATE_FLAGS: FlagSpec = {
     'seed',
     'provider',
     'chunk-size',
+    ...KV_FLAGS,
   ],
   booleans: ['greedy'],
   required: ['model'],
@@ -47,7 +57,8 @@ export const GENERATE_FLAGS: FlagSpec = {
 export const generateCommand: CliCommand = {
   name: 'generate',
   usage:
-    'generate --model DIR (--tokens IDS | --prompt TEXT) [--max-new-tokens N] [--greedy] [--temperature T] [--top-p P] [--top-k K] [--seed N] [--provider cpu|auto|cuda|dml|coreml|webgpu] [--chunk-size N]',
+    'generate --model DIR (--tokens IDS | --prompt TEXT) [--max-new-tokens N] [--greedy] [--temperature T] [--top-p P] [--top-k K] [--seed N] [--provider cpu|auto|cuda|dml|coreml|webgpu] [--chunk-size N] ' +
+    KV_FLAGS_USAGE,
   summary: 'Generate tokens from a raw token prompt or a chat-templated text prompt.',
   async run(argv, io) {
     const args = parseArgs(argv, GENERATE_FLAGS);
@@ -56,13 +67,23 @@ export const generateCommand: CliCommand = {
       throw new KvLensError('usage', 'Give exactly one of --tokens IDS or --prompt TEXT.');
     }
     const provider = choiceFlag(args, 'provider', PROVIDER_CHOICES, 'cpu');
+    // Compression flags are checked before the (possibly slow) graph build.
+    const compress = args.values.has('method') || args.values.has('budget');
+    const request = compress ? await readKvRequest(args, args.values.get('model')!) : undefined;
     const model = await loadModel(args.values.get('model')!, { provider });
     try {
       if (model.provider.fallbackReason) io.log(`provider: ${model.provider.fallbackReason}`);
       const promptIds = hasTokens ? intListFlag(args, 'tokens')! : templated(model, args);
       const options = generateOptions(args, model, io);
-      const result = await generateAll(model.session, promptIds, options);
+      const result = request
+        ? await drain(generateCompressed(model.session, promptIds, { ...options, request }))
+        : await generateAll(model.session, promptIds, options);
       const { stats } = result;
+      const retention =
+        'retention' in stats
+          ? stats.retention
+          : fullRetention(promptIds.length, model.session.dims);
+      for (const w of retention.warnings) io.log(`warning: ${w}`);
       io.log(
         `prefill ${stats.promptTokens} tokens at ${stats.prefillTokensPerSecond.toFixed(1)} tok/s; decode ${stats.newTokens} tokens at ${stats.decodeTokensPerSecond.toFixed(1)} tok/s`,
       );
@@ -74,6 +95,7 @@ export const generateCommand: CliCommand = {
           provider: report.provider,
           stats: {
             ...stats,
+            retention,
             providerRequested: report.requested,
             ...(report.fallbackReason ? { providerFallbackReason: report.fallbackReason } : {}),
           },
