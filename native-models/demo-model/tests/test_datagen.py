@@ -1,0 +1,124 @@
+import os
+import random
+import unittest
+
+import _path
+from trainer import bpe, datagen, facts
+
+
+class DatagenTest(unittest.TestCase):
+    def test_answer_is_verbatim_in_document(self):
+        rng = random.Random(7)
+        for i in range(300):
+            s = datagen.make_sample(rng, [128, 400, 1500][i % 3])
+            self.assertIn(s["value"], s["document"], s["question"])
+            self.assertIn(" " + s["value"], s["answer"])
+            self.assertTrue(s["messages"][-1]["content"].endswith(s["question"]))
+            self.assertIn(s["document"], s["messages"][-1]["content"])
+
+    def test_deterministic_with_seed(self):
+        a = [datagen.make_sample(random.Random(42), 600) for _ in range(3)]
+        b = [datagen.make_sample(random.Random(42), 600) for _ in range(3)]
+        c = datagen.make_sample(random.Random(43), 600)
+        self.assertEqual(a, b)
+        self.assertNotEqual(a[0]["document"], c["document"])
+
+    def test_distractors_differ_in_key_and_value(self):
+        rng = random.Random(3)
+        for _ in range(200):
+            doc = datagen.make_document(rng, 800)
+            keys = [(f.kind, f.key) for f in doc["facts"]]
+            values = [f.value for f in doc["facts"]]
+            self.assertEqual(len(keys), len(set(keys)))
+            self.assertEqual(len(values), len(set(values)))
+            self.assertIs(doc["facts"][0], doc["target"])
+
+    def test_every_kind_and_template_states_the_value(self):
+        rng = random.Random(5)
+        for kind in facts.KINDS:
+            f = facts.make_fact(rng, kind)
+            for t in facts.STATEMENTS[kind]:
+                self.assertIn(f.value, facts._fmt(t, f))
+            self.assertIn(f.value, facts.record(f))
+
+    def test_lengths_follow_the_target(self):
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        rng = random.Random(11)
+        for target in (128, 1024, 4096):
+            n = [tok.count(datagen.make_sample(rng, target, tok.count)["document"]) for _ in range(5)]
+            self.assertTrue(all(target * 0.6 <= x <= target * 1.25 + 80 for x in n), (target, n))
+
+    def test_value_tokens_in_document_equal_answer_tokens(self):
+        # Copying must be token-exact: the answer's value tokens occur as a run in the document.
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        rng = random.Random(13)
+        for _ in range(150):
+            s = datagen.make_sample(rng, 500, tok.count)
+            doc_ids = tok.encode(s["document"])
+            val = tok.encode(" " + s["value"])
+            ans = tok.encode(s["answer"])
+            self.assertTrue(any(ans[i : i + len(val)] == val for i in range(len(ans))), s["answer"])
+            runs = [i for i in range(len(doc_ids) - len(val) + 1) if doc_ids[i : i + len(val)] == val]
+            self.assertTrue(runs, s["value"])
+
+
+if __name__ == "__main__":
+    unittest.main()
+
+
+class SampleDocsTest(unittest.TestCase):
+    def test_committed_sample_spec_is_reproducible(self):
+        # assets/samples/*.pdf are rendered from this spec; template changes must regenerate both.
+        import json
+
+        from trainer import sample_docs
+
+        with open(os.path.join(_path.ROOT, "samples", "sample-docs.json"), encoding="utf-8") as f:
+            committed = json.load(f)
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        for (name, title, seed, tokens, kinds), doc in zip(sample_docs.DOCS, committed):
+            blocks, qa = sample_docs.build(title, seed, tokens, kinds, tok)
+            self.assertEqual(doc["name"], name)
+            self.assertEqual(doc["blocks"], blocks)
+            self.assertEqual(doc["qa"], qa)
+
+
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class BatchTest(unittest.TestCase):
+    def test_segments_equal_whole_chat_and_mask_marks_answers(self):
+        from trainer import dataset
+        from trainer.train_tokenizer import render_chat
+
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        rng = random.Random(21)
+        for _ in range(30):
+            s = datagen.make_sample(rng, 300, tok.count, max_followups=3)
+            msgs = s["messages"] + [{"role": "assistant", "content": s["answer"]}]
+            for f in s["followups"]:
+                msgs += [{"role": "user", "content": f["question"]}, {"role": "assistant", "content": f["answer"]}]
+            whole = tok.encode(render_chat(msgs, False))
+            segs = [t for seg, _ in dataset.encode_sample(tok, s) for t in seg]
+            self.assertEqual(segs, whole[: len(segs)])
+            self.assertEqual(tok.decode(whole[len(segs):]), "\n")
+        ids, tgt, w, am = dataset.make_batch(tok, random.Random(5), 4, 400, 0.1, max_followups=3)
+        for r in range(4):
+            answers = tok.decode(tgt[r][am[r]].tolist())
+            self.assertTrue(answers.endswith(".<|im_end|>"), answers)
+            self.assertEqual(answers.count("<|im_end|>"), answers.count(".<|im_end|>"))
+            self.assertTrue(((w[r] == 1.0) == am[r]).all())
+
+
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class ValueMaskTest(unittest.TestCase):
+    def test_value_mask_predicts_the_value(self):
+        from trainer import dataset
+
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        rng = random.Random(8)
+        for _ in range(10):
+            rng_state = rng.getstate()
+            ids, tgt, w, am, vm = dataset.make_batch(tok, rng, 1, 300, 0.0, value_mask=True)
+            rng.setstate(rng_state)
+            s = datagen.make_sample(rng, 300 - 45, tok.count)
+            self.assertEqual(tok.decode(tgt[0][vm[0]].tolist()), " " + s["value"])
+            self.assertTrue((am[0] | ~vm[0]).all())

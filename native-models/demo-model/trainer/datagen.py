@@ -1,0 +1,187 @@
+"""Synthetic long documents with facts at any depth, and questions whose answer is a span.
+
+A document is a list of blocks (heading, paragraph, list, table, page break) so that the same
+structure renders as plain text for training and as a real PDF for the sample documents. Styles
+imitate text extracted from PDFs: headings, numbered lists, tables as text, page-break lines,
+hard-wrapped lines.
+"""
+
+import random
+
+from . import facts as F
+from . import filler
+from . import words as W
+
+def answer_text(fact):
+    """The assistant's reply: the key, then the value. The value follows a space, as in the
+    document, so its tokens are the same ids as in the document (copying is token-exact, which
+    retrieval heads need)."""
+    return F.answer(fact)
+
+
+def _filler_block(rng, style, state):
+    r = rng.random()
+    if style != "prose" and r < 0.12:
+        state["section"] += 1
+        return {"type": "heading", "text": filler.heading(rng, state["section"] if rng.random() < 0.7 else None)}
+    if style != "prose" and r < 0.22:
+        items = [filler.list_item(rng) for _ in range(rng.randrange(2, 6))]
+        return {"type": "list", "items": items, "numbered": rng.random() < 0.6}
+    if style == "report" and r < 0.30:
+        state["page"] += 1
+        return {"type": "page", "n": state["page"]}
+    return {"type": "para", "sentences": [filler.sentence(rng) for _ in range(rng.randrange(2, 8))]}
+
+
+def _place_fact(rng, blocks, fact, style):
+    """Put a fact somewhere (uniform depth) as a sentence, a list record or its own paragraph."""
+    idx = rng.randrange(len(blocks) + 1)
+    paras = [i for i in range(max(0, idx - 3), min(len(blocks), idx + 3)) if blocks[i]["type"] == "para"]
+    r = rng.random()
+    if style != "prose" and r < 0.2:
+        blocks.insert(idx, {"type": "list", "items": [F.record(fact)], "numbered": False, "record": True})
+    elif paras and r < 0.85:
+        sents = blocks[rng.choice(paras)]["sentences"]
+        # Never first in a paragraph: the value then always follows a space (same tokens as the answer).
+        sents.insert(rng.randrange(1, len(sents) + 1), F.statement(fact, rng))
+    else:
+        blocks.insert(idx, {"type": "para", "sentences": [filler.sentence(rng), F.statement(fact, rng)]})
+
+
+def _place_table(rng, blocks, rows_facts):
+    f0 = rows_facts[0]
+    head = {"code": "Facility", "role": "Position", "stock": "Material", "date": "Event", "platform": "Service"}
+    rows = [[f.row_label, f.value] for f in rows_facts]
+    rng.shuffle(rows)
+    blocks.insert(
+        rng.randrange(len(blocks) + 1),
+        {"type": "table", "header": [head.get(f0.kind, "Item"), f0.column], "rows": rows},
+    )
+
+
+def make_document(rng, target_tokens, count=None, style=None):
+    """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
+
+    count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
+    """
+    count = count or (lambda s: len(s) // 4)
+    style = style or rng.choice(["prose", "report", "wrapped"])
+    target = F.make_fact(rng)
+    used_keys, used_values = {(target.kind, target.key)}, {target.value}
+    n_dis = rng.choice([0, 1, 2, 3, 4, 6]) if target_tokens > 300 else rng.choice([0, 1, 2])
+    facts = [target] + F.distractors(target, rng, n_dis, used_keys, used_values)
+    for _ in range(rng.randrange(0, 4)):
+        f = F.make_fact(rng)
+        if (f.kind, f.key) not in used_keys and f.value not in used_values:
+            used_keys.add((f.kind, f.key))
+            used_values.add(f.value)
+            facts.append(f)
+    fact_tokens = sum(count(F.record(f)) + 6 for f in facts)
+    state = {"section": 0, "page": 0}
+    blocks, total = [], fact_tokens
+    if style != "prose":
+        blocks.append({"type": "title", "text": f"{rng.choice(W.ORGS)}: {filler.heading(rng)}"})
+    while total < target_tokens:
+        b = _filler_block(rng, style, state)
+        c = count(render_block(b, style, 10_000)) + 1
+        if total + c > target_tokens and len(blocks) > 1:
+            break  # stay at or under the target length
+        blocks.append(b)
+        total += c
+    table_kinds = ("code", "role", "stock", "date", "platform")
+    same = [f for f in facts if f.kind == target.kind]
+    rest = [f for f in facts if f.kind != target.kind]
+    if style == "report" and target.kind in table_kinds and rng.random() < 0.35:
+        _place_table(rng, blocks, same)
+        same = []
+    for f in same + rest:
+        _place_fact(rng, blocks, f, style)
+    return {"blocks": blocks, "style": style, "target": target, "facts": facts}
+
+
+def _wrap(text, width, keep):
+    """Hard line breaks like text extracted from a PDF; never inside (or just before) `keep`."""
+    glued = text.replace(" " + keep, "\x00" + keep.replace(" ", "\x00")) if keep else text
+    lines, line = [], ""
+    for word in glued.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "\n".join(lines).replace("\x00", " ")
+
+
+def render_block(b, style, width, keep=None):
+    t = b["type"]
+    if t == "para":
+        text = " ".join(b["sentences"])
+        return _wrap(text, width, keep) if style == "wrapped" else text
+    if t in ("heading", "title"):
+        return b["text"].upper() if t == "title" else b["text"]
+    if t == "list":
+        return "\n".join((f"{i + 1}. " if b["numbered"] else "- ") + it for i, it in enumerate(b["items"]))
+    if t == "table":
+        sep = " | " if width % 2 else "    "
+        return "\n".join(sep.join(r) for r in [b["header"]] + b["rows"])
+    if t == "page":
+        return f"Page {b['n']}" if width % 3 else f"- {b['n']} -"
+    raise ValueError(t)
+
+
+def render(doc, rng):
+    """Plain text of a document (what a PDF text extractor might return)."""
+    width = rng.randrange(55, 100)
+    sep = "\n" if doc["style"] == "wrapped" and rng.random() < 0.5 else "\n\n"
+    return sep.join(render_block(b, doc["style"], width, doc["target"].value) for b in doc["blocks"])
+
+
+SYSTEM_PROMPTS = [
+    "You answer questions about the document the user gives you.",
+    "Answer with the fact from the document.",
+]
+
+
+def wrap_user(document, question, rng):
+    """The user message: the document first (shared prefix for every question), then the question."""
+    r = rng.random()
+    if r < 0.5:
+        return f"{document}\n\n{question}"
+    if r < 0.8:
+        return f"Document:\n{document}\n\nQuestion: {question}"
+    return f"{document}\n\nAnswer using the document above. {question}"
+
+
+def make_sample(rng, target_tokens, count=None, max_followups=0):
+    """One training/probe example: messages (system?, user) plus the answer and its value.
+
+    With max_followups > 0, up to that many further questions about other facts of the same
+    document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
+    few tokens but adds a retrieval target, so training sees several answers per long document.
+    """
+    doc = make_document(rng, target_tokens, count)
+    text = render(doc, rng)
+    q = F.question(doc["target"], rng)
+    messages = []
+    if rng.random() < 0.3:
+        messages.append({"role": "system", "content": rng.choice(SYSTEM_PROMPTS)})
+    messages.append({"role": "user", "content": wrap_user(text, q, rng)})
+    out = {"messages": messages, "answer": answer_text(doc["target"]), "value": doc["target"].value,
+           "document": text, "question": q, "kind": doc["target"].kind, "followups": []}
+    if max_followups > 0:
+        others = [f for f in doc["facts"][1:] if f.value in text]
+        rng.shuffle(others)
+        for f in others[: rng.randrange(0, max_followups + 1)]:
+            out["followups"].append({"question": F.question(f, rng), "answer": answer_text(f), "value": f.value})
+    return out
+
+
+def corpus_text(seed, n_docs, tokens=600):
+    """Plain text for training the tokenizer (documents, questions and answers)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n_docs):
+        s = make_sample(rng, tokens)
+        out.append(s["messages"][-1]["content"] + "\n" + s["answer"])
+    return out

@@ -1,0 +1,268 @@
+"""Fact kinds: a key, a value, several ways to state the fact and to ask for it.
+
+Every statement template contains the value verbatim, and every answer is exactly that value, so
+the model learns to copy a span from the document (what retrieval heads do). Facts of one kind
+with other keys serve as distractors: the model must match the key, not just find a code.
+"""
+
+from dataclasses import dataclass, field
+import random
+
+from . import words as W
+
+
+@dataclass
+class Fact:
+    kind: str
+    key: tuple  # identifies the fact within a document (distractors differ in key)
+    value: str  # the answer span, verbatim in every statement
+    slots: dict = field(default_factory=dict)
+    column: str = ""  # table column header for the value
+    row_label: str = ""  # table row label (the key in words)
+
+
+def _name(rng):
+    return f"{rng.choice(W.FIRST_NAMES)} {rng.choice(W.LAST_NAMES)}"
+
+
+def _role(rng):
+    return rng.choice(W.ROLES).replace("-", " ")
+
+
+def _code(rng):
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    style = rng.randrange(4)
+    d4 = "".join(rng.choice("0123456789") for _ in range(4))
+    l2 = "".join(rng.choice(letters) for _ in range(2))
+    if style == 0:
+        return f"{d4}-{l2}"
+    if style == 1:
+        return f"{l2}-{d4}"
+    if style == 2:
+        return "".join(rng.choice(letters) for _ in range(3)) + d4[:3]
+    return f"{d4[:2]}{l2}{d4[2:]}"
+
+
+def _number(rng):
+    n = rng.choice([rng.randrange(12, 100), rng.randrange(100, 1000), rng.randrange(1000, 99999)])
+    return f"{n:,}" if rng.random() < 0.5 else str(n)
+
+
+def _date(rng):
+    return f"{rng.randrange(1, 29)} {rng.choice(W.MONTHS)} {rng.randrange(1890, 2031)}"
+
+
+def _make(kind, rng):
+    """A random fact of one kind."""
+    if kind == "code":
+        adj, fac = rng.choice(W.PLACE_ADJ), rng.choice(W.FACILITIES)
+        return Fact(kind, (adj, fac), _code(rng), {"adj": adj, "fac": fac}, "Access code", f"{adj} {fac}")
+    if kind == "role":
+        role, org = _role(rng), rng.choice(W.ORGS)
+        return Fact(kind, (role, org), _name(rng), {"role": role, "org": org}, "Name", f"{role}, {org}")
+    if kind == "home":
+        name = _name(rng)
+        return Fact(kind, (name,), rng.choice(W.CITIES), {"name": name}, "Town", name)
+    if kind == "stock":
+        city, mat, unit = rng.choice(W.CITIES), rng.choice(W.MATERIALS), rng.choice(W.UNITS)
+        return Fact(kind, (city, mat), _number(rng), {"city": city, "mat": mat, "unit": unit}, "Stock", f"{mat} ({city})")
+    if kind == "date":
+        event, org = rng.choice(W.EVENTS), rng.choice(W.ORGS)
+        return Fact(kind, (event, org), _date(rng), {"event": event, "org": org}, "Date", f"{event}, {org}")
+    if kind == "budget":
+        proj = rng.choice(W.PROJECTS)
+        return Fact(kind, (proj,), _number(rng), {"proj": proj}, "Budget (dollars)", f"Project {proj}")
+    if kind == "password":
+        name = _name(rng)
+        return Fact(kind, (name,), rng.choice(W.PASSWORD_WORDS), {"name": name}, "Password", name)
+    if kind == "platform":
+        veh, city = rng.choice(W.VEHICLES), rng.choice(W.CITIES)
+        return Fact(kind, (veh, city), str(rng.randrange(1, 40)), {"veh": veh, "city": city}, "Platform", f"{veh} to {city}")
+    if kind == "badge":
+        name = _name(rng)
+        return Fact(kind, (name,), str(rng.randrange(10000, 999999)), {"name": name}, "Badge number", name)
+    if kind == "magic":
+        city = rng.choice(W.CITIES)
+        return Fact(kind, (city,), str(rng.randrange(1000000, 9999999)), {"city": city}, "Magic number", city)
+    raise ValueError(kind)
+
+
+# Two-part keys, in key order; a near-miss distractor shares one part with the target.
+KEY_SLOTS = {
+    "code": ["adj", "fac"],
+    "role": ["role", "org"],
+    "stock": ["city", "mat"],
+    "date": ["event", "org"],
+    "platform": ["veh", "city"],
+}
+
+
+def _row_label(f):
+    s = f.slots
+    return {
+        "code": lambda: f"{s['adj']} {s['fac']}",
+        "role": lambda: f"{s['role']}, {s['org']}",
+        "stock": lambda: f"{s['mat']} ({s['city']})",
+        "date": lambda: f"{s['event']}, {s['org']}",
+        "platform": lambda: f"{s['veh']} to {s['city']}",
+    }[f.kind]()
+
+
+KINDS = ["code", "role", "home", "stock", "date", "budget", "password", "platform", "badge", "magic"]
+
+# {v} is the value; other fields come from Fact.slots. Capitalisation is fixed up by _cap.
+STATEMENTS = {
+    "code": [
+        "The access code for the {thing} is {v}.",
+        "To open the {thing}, enter the code {v}.",
+        "The {thing} can be opened with the access code {v}.",
+        "Staff who need the {thing} use the code {v} at the door.",
+    ],
+    "role": [
+        "{v} is the {role} of the {org}.",
+        "The {role} of the {org} is {v}.",
+        "The {org} appointed {v} as its {role}.",
+        "Since last year the {org} has had {v} as its {role}.",
+    ],
+    "home": [
+        "{name} lives in {v}.",
+        "{name} moved to {v} some years ago and still lives there.",
+        "The home town of {name} is {v}.",
+    ],
+    "stock": [
+        "The depot in {city} holds {v} {unit} of {mat}.",
+        "There are {v} {unit} of {mat} in the depot in {city}.",
+        "At the last count, the depot in {city} had {v} {unit} of {mat}.",
+    ],
+    "date": [
+        "The {event} of the {org} took place on {v}.",
+        "On {v}, the {org} held its {event}.",
+        "The {org} held its {event} on {v}.",
+    ],
+    "budget": [
+        "The budget of Project {proj} is {v} dollars.",
+        "Project {proj} was given a budget of {v} dollars.",
+        "A budget of {v} dollars was approved for Project {proj}.",
+    ],
+    "password": [
+        "The password chosen by {name} is {v}.",
+        "{name} chose the password {v}.",
+        "For the shared terminal, {name} uses the password {v}.",
+    ],
+    "platform": [
+        "The {veh} to {city} leaves from platform {v}.",
+        "Passengers for the {veh} to {city} should go to platform {v}.",
+    ],
+    "badge": [
+        "The badge number of {name} is {v}.",
+        "{name} carries badge number {v}.",
+    ],
+    "magic": [
+        "The special magic number for {city} is {v}.",
+        "One of the special magic numbers mentioned here is for {city}: it is {v}.",
+    ],
+}
+
+# "key: value" forms used in lists and PDF-like records.
+RECORDS = {
+    "code": "Access code for the {thing}: {v}",
+    "role": "{Role} of the {org}: {v}",
+    "home": "Residence of {name}: {v}",
+    "stock": "Stock of {mat} at the depot in {city}: {v} {unit}",
+    "date": "Date of the {event} ({org}): {v}",
+    "budget": "Budget of Project {proj}: {v} dollars",
+    "password": "Password of {name}: {v}",
+    "platform": "Platform for the {veh} to {city}: {v}",
+    "badge": "Badge number of {name}: {v}",
+    "magic": "Special magic number for {city}: {v}",
+}
+
+# The model's reply: the key restated from the question, then the value copied from the document.
+# Restating the key first makes the copy an induction step (the tokens just before the value in
+# the reply often match those before it in the document), which small models learn quickly.
+ANSWERS = {
+    "code": "The access code for the {thing} is {v}.",
+    "role": "The {role} of the {org} is {v}.",
+    "home": "{name} lives in {v}.",
+    "stock": "The depot in {city} holds {v} {unit} of {mat}.",
+    "date": "The {event} of the {org} took place on {v}.",
+    "budget": "The budget of Project {proj} is {v} dollars.",
+    "password": "The password chosen by {name} is {v}.",
+    "platform": "The {veh} to {city} leaves from platform {v}.",
+    "badge": "The badge number of {name} is {v}.",
+    "magic": "The special magic number for {city} is {v}.",
+}
+
+QUESTIONS = {
+    "code": ["What is the access code for the {thing}?", "Which code opens the {thing}?"],
+    "role": ["Who is the {role} of the {org}?", "Who serves as {role} of the {org}?"],
+    "home": ["Where does {name} live?", "In which town does {name} live?"],
+    "stock": [
+        "How many {unit} of {mat} does the depot in {city} hold?",
+        "What is the stock of {mat} at the depot in {city}?",
+    ],
+    "date": ["When did the {org} hold its {event}?", "On what date was the {event} of the {org}?"],
+    "budget": ["What is the budget of Project {proj}?", "How large is the budget of Project {proj}?"],
+    "password": ["What is the password chosen by {name}?", "Which password does {name} use?"],
+    "platform": ["From which platform does the {veh} to {city} leave?", "Which platform is the {veh} to {city}?"],
+    "badge": ["What is the badge number of {name}?", "Which badge number does {name} carry?"],
+    "magic": ["What is the special magic number for {city}?", "What is the magic number for {city}?"],
+}
+
+
+def _cap(s):
+    return s[:1].upper() + s[1:]
+
+
+def _fmt(template, fact):
+    slots = dict(fact.slots)
+    if "fac" in slots:
+        slots["thing"] = f"{slots['adj']} {slots['fac']}"
+    if "role" in slots:
+        slots["Role"] = _cap(slots["role"])
+    return _cap(template.format(v=fact.value, **slots))
+
+
+def statement(fact, rng):
+    """One sentence stating the fact (value verbatim)."""
+    return _fmt(rng.choice(STATEMENTS[fact.kind]), fact)
+
+
+def record(fact):
+    """The fact as a 'key: value' line."""
+    return _fmt(RECORDS[fact.kind], fact)
+
+
+def answer(fact):
+    """The reply to a question about the fact (value verbatim, after a space)."""
+    return _fmt(ANSWERS[fact.kind], fact)
+
+
+def question(fact, rng):
+    return _fmt(rng.choice(QUESTIONS[fact.kind]), fact)
+
+
+def make_fact(rng, kind=None):
+    return _make(kind or rng.choice(KINDS), rng)
+
+
+def distractors(target, rng, n, used_keys, used_values):
+    """Facts of the same kind with other keys and values (so retrieval must match the key)."""
+    out = []
+    tries = 0
+    while len(out) < n and tries < 50 * (n + 1):
+        tries += 1
+        f = _make(target.kind, rng)
+        names = KEY_SLOTS.get(f.kind)
+        if names and rng.random() < 0.6:
+            # Near miss: share one part of the key with the target (same org, other role...).
+            keep = rng.choice(names)
+            f.slots[keep] = target.slots[keep]
+            f.key = tuple(f.slots[k] for k in names)
+            f.row_label = _row_label(f)
+        if (f.kind, f.key) in used_keys or f.value in used_values:
+            continue
+        used_keys.add((f.kind, f.key))
+        used_values.add(f.value)
+        out.append(f)
+    return out

@@ -1,0 +1,111 @@
+"""Content of the sample PDFs: blocks + facts + questions, from the training data's own templates.
+
+Writes samples/sample-docs.json; samples/make-sample-pdfs.ts lays it out as PDFs (pdfkit) in
+assets/samples/ with a question/answer JSON next to each. Deterministic (fixed seeds).
+Usage: /usr/bin/python3 -m trainer.sample_docs
+"""
+
+import json
+import os
+import random
+
+from . import bpe, datagen, filler
+from . import facts as F
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+DOCS = [
+    # name, title, seed, document tokens, fact kinds (each gets a near-miss distractor if it has one)
+    ("harbour-authority-report", "Harbour Authority of Saltcombe: Annual Report", 101, 1900,
+     ["code", "role", "stock", "date", "badge"]),
+    ("meridian-institute-inventory", "Meridian Institute: Stores and Staff Register", 202, 2800,
+     ["stock", "code", "platform", "role", "budget", "home"]),
+    ("field-survey-notes", "Field Survey Notes: Valemont District", 303, 3600,
+     ["date", "password", "code", "role", "magic", "stock", "home"]),
+]
+
+
+def build(title, seed, tokens, kinds, tok):
+    rng = random.Random(seed)
+    used_keys, used_values, placed = set(), set(), []
+    for kind in kinds:
+        f = F.make_fact(rng, kind)
+        if (f.kind, f.key) in used_keys or f.value in used_values:
+            continue
+        used_keys.add((f.kind, f.key))
+        used_values.add(f.value)
+        group = [f] + F.distractors(f, rng, 1, used_keys, used_values)
+        placed.append(group)
+    state = {"section": 0, "page": 0}
+    blocks, total = [], 0
+    while total < tokens:
+        b = datagen._filler_block(rng, "wrapped", state)
+        blocks.append(b)
+        total += tok.count(datagen.render_block(b, "prose", 10_000)) + 1
+    # Spread the fact groups over the whole document (every depth), one region per group.
+    all_facts = []
+    for gi, group in enumerate(placed):
+        lo = len(blocks) * gi // len(placed)
+        hi = len(blocks) * (gi + 1) // len(placed)
+        if group[0].kind in ("code", "stock", "role") and gi % 2 == 1 and len(group) > 1:
+            head = {"code": "Facility", "role": "Position", "stock": "Material"}[group[0].kind]
+            rows = [[f.row_label, f.value] for f in group]
+            blocks.insert(rng.randrange(lo, hi + 1), {"type": "table", "header": [head, group[0].column], "rows": rows})
+        else:
+            for f in group:
+                paras = [i for i in range(lo, hi) if blocks[i]["type"] == "para"]
+                if paras:
+                    s = blocks[rng.choice(paras)]["sentences"]
+                    s.insert(rng.randrange(1, len(s) + 1), F.statement(f, rng))
+                else:
+                    blocks.insert(lo, {"type": "para", "sentences": [filler.sentence(rng), F.statement(f, rng)]})
+        all_facts += group
+    blocks.insert(0, {"type": "title", "text": title})
+    qa = [{"question": F.question(f, rng), "answer": f.value, "reply": datagen.answer_text(f), "kind": f.kind}
+          for f in all_facts]
+    return blocks, qa
+
+
+def main():
+    tok = bpe.Tokenizer.load(os.path.join(HERE, "weights", "tokenizer.json"))
+    out = []
+    for name, title, seed, tokens, kinds in DOCS:
+        blocks, qa = build(title, seed, tokens, kinds, tok)
+        text = "\n\n".join(datagen.render_block(b, "prose", 10_000) for b in blocks)
+        for q in qa:
+            assert q["answer"] in text, q
+        keep = [q["answer"] for q in qa]
+        out.append({"name": name, "title": title, "tokens": tok.count(text), "keep": keep, "blocks": blocks, "qa": qa})
+        print(f"{name}: {tok.count(text)} tokens, {len(qa)} questions")
+    path = os.path.join(HERE, "samples", "sample-docs.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(out, f, ensure_ascii=False, indent=1)
+    print(f"wrote {path}")
+    path = os.path.join(HERE, "samples", "needles.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(needles(404), f, ensure_ascii=False, indent=1)
+    print(f"wrote {path}")
+
+
+def needles(seed, n_needles=60, n_filler=300):
+    """In-distribution needles and filler for a needle-in-a-haystack harness written in TypeScript."""
+    rng = random.Random(seed)
+    out, keys, values = [], set(), set()
+    while len(out) < n_needles:
+        f = F.make_fact(rng, F.KINDS[len(out) % len(F.KINDS)])
+        if (f.kind, f.key) in keys or f.value in values:
+            continue
+        keys.add((f.kind, f.key))
+        values.add(f.value)
+        out.append({"kind": f.kind, "needle": F.statement(f, rng), "question": F.question(f, rng),
+                    "answer": f.value, "reply": datagen.answer_text(f)})
+    return {
+        "prompt": "user message = document + '\\n\\n' + question; reply = the key restated, then the answer (field reply), then <|im_end|>",
+        "insert": "put a needle after a sentence end and a space (never at the start of a line), as in training",
+        "needles": out,
+        "filler": [filler.paragraph(rng) for _ in range(n_filler)],
+    }
+
+
+if __name__ == "__main__":
+    main()

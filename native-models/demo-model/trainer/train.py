@@ -1,0 +1,212 @@
+"""Train the demo model on generated retrieval data, with a length curriculum.
+
+Usage (from native-models/demo-model; the full commands are in README.md):
+  /usr/bin/python3 -m trainer.train --run runs/full --threads 2 --steps 3000 --max-minutes 120
+  /usr/bin/python3 -m trainer.train --run runs/full --resume ...      # continue after a stop
+  python -m trainer.train --run runs/gpu --device cuda --steps 8000 --step-tokens 32768 ...
+Checkpoints go to <run>/checkpoint.pt every --ckpt-every steps and at the end; the log to
+<run>/train.log (JSON lines); the final export to --export (default weights/).
+"""
+
+import argparse
+import os
+import sys
+
+
+def _threads_from_argv():
+    for i, a in enumerate(sys.argv):
+        if a == "--threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if a.startswith("--threads="):
+            return a.split("=", 1)[1]
+    return None
+
+
+# OpenBLAS reads its thread count when torch loads it: set it before the import.
+if _threads_from_argv():
+    os.environ["OPENBLAS_NUM_THREADS"] = _threads_from_argv()
+    os.environ["OMP_NUM_THREADS"] = _threads_from_argv()
+
+import json  # noqa: E402
+import math  # noqa: E402
+import random  # noqa: E402
+import time  # noqa: E402
+
+import torch  # noqa: E402
+
+from . import bpe, dataset, export  # noqa: E402
+from .model import Decoder, default_config  # noqa: E402
+
+DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
+
+
+def parse_schedule(s):
+    """'0.3:256,0.7:1024' -> [(end_fraction, max_len), ...]."""
+    out, acc = [], 0.0
+    for part in s.split(","):
+        f, L = part.split(":")
+        acc += float(f)
+        out.append((acc, int(L)))
+    return out
+
+
+def length_for(schedule, frac, rng):
+    """Curriculum: the phase's max length half the time, shorter lengths otherwise (all depths)."""
+    L = next((L for end, L in schedule if frac < end), schedule[-1][1])
+    return rng.choices([L, max(128, L // 2), max(128, L // 4)], [0.5, 0.3, 0.2])[0]
+
+
+def lr_at(step, progress, peak, warmup):
+    """Linear warmup, then cosine from peak to peak/10 as progress goes 0 -> 1."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    t = min(1.0, progress)
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+@torch.no_grad()
+def evaluate(model, probes, device):
+    """Teacher-forced accuracy: acc = whole reply right, value_acc = the copied value right."""
+    model.eval()
+    res = {}
+    for L, items in probes.items():
+        ok, vok, loss, n = 0, 0, 0.0, 0
+        for ids, tgt, w, am, vm in items:
+            logits = model(ids.to(device))
+            am, vm, tgt = am.to(device), vm.to(device), tgt.to(device)
+            pred = logits.argmax(-1)
+            ok += int((pred[am] == tgt[am]).all())
+            vok += int((pred[vm] == tgt[vm]).all())
+            loss += torch.nn.functional.cross_entropy(logits[am], tgt[am]).item()
+            n += 1
+        res[L] = {"acc": ok / n, "value_acc": vok / n, "loss": round(loss / n, 4)}
+    model.train()
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", required=True, help="folder for checkpoint.pt and train.log")
+    ap.add_argument("--tokenizer", default="weights", help="folder with tokenizer.json")
+    ap.add_argument("--export", default="weights")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--steps", type=int, default=1500, help="planned steps (sets the curriculum and LR decay)")
+    ap.add_argument("--max-minutes", type=float, default=120.0)
+    ap.add_argument("--step-tokens", type=int, default=8192)
+    ap.add_argument("--micro-tokens", type=int, default=8192, help="tokens per forward pass (memory bound)")
+    ap.add_argument("--schedule", default=DEFAULT_SCHEDULE)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--warmup", type=int, default=50)
+    ap.add_argument("--lm-weight", type=float, default=0.1, help="loss weight of document tokens")
+    ap.add_argument("--max-followups", type=int, default=3, help="extra questions per document (later turns)")
+    ap.add_argument("--eval-every", type=int, default=25)
+    ap.add_argument("--ckpt-every", type=int, default=50)
+    ap.add_argument("--probe-lengths", default="256,512,1024")
+    ap.add_argument("--probes", type=int, default=24)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--heads", type=int, default=8)
+    ap.add_argument("--kv-heads", type=int, default=2)
+    ap.add_argument("--intermediate", type=int, default=768)
+    ap.add_argument("--resume", action="store_true")
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    device = "cuda" if a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available()) else "cpu"
+    os.makedirs(a.run, exist_ok=True)
+    log_path = os.path.join(a.run, "train.log")
+    ckpt_path = os.path.join(a.run, "checkpoint.pt")
+
+    def log(rec):
+        rec["time"] = round(time.time(), 1)
+        line = json.dumps(rec)
+        print(line, flush=True)
+        with open(log_path, "a") as f:
+            f.write(line + "\n")
+
+    tok = bpe.Tokenizer.load(os.path.join(a.tokenizer, "tokenizer.json"))
+    torch.manual_seed(a.seed)
+    cfg = default_config(4096, a.layers, a.hidden, a.heads, a.kv_heads, a.intermediate)
+    if len(tok.vocab) > cfg["vocab_size"]:
+        raise SystemExit(f"tokenizer has {len(tok.vocab)} tokens > vocab_size {cfg['vocab_size']}")
+    model = Decoder(cfg).to(device)
+    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=a.lr, betas=(0.9, 0.95))
+    step, tokens_seen, minutes_before, rng = 0, 0, 0.0, random.Random(a.seed)
+    if a.resume and os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path, map_location=device)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, tokens_seen, minutes_before = ck["step"], ck["tokens"], ck.get("minutes", 0.0)
+        rng.setstate(ck["rng"])
+        torch.set_rng_state(ck["torch_rng"])
+        log({"event": "resume", "step": step})
+    n_params = sum(p.numel() for p in model.parameters())
+    log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
+    lengths = [int(x) for x in a.probe_lengths.split(",")]
+    probes = dataset.probe_set(tok, 10_000 + a.seed, lengths, a.probes)
+    schedule = parse_schedule(a.schedule)
+
+    t_start = time.time()
+
+    def minutes():
+        return minutes_before + (time.time() - t_start) / 60
+
+    def save():
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "tokens": tokens_seen,
+                    "minutes": minutes(), "rng": rng.getstate(), "torch_rng": torch.get_rng_state(), "config": cfg}, ckpt_path + ".tmp")
+        os.replace(ckpt_path + ".tmp", ckpt_path)
+
+    t_last, tok_last = time.time(), 0
+    model.train()
+    # Progress is whichever budget runs out first, steps or minutes (summed over resumes), so the
+    # curriculum reaches its longest contexts and the LR decays even when time is the limit.
+    progress = lambda: max(step / a.steps, minutes() / a.max_minutes)  # noqa: E731
+    while progress() < 1.0:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, progress(), a.lr, a.warmup)
+        L = length_for(schedule, progress(), rng)
+        micro_n = max(1, a.micro_tokens // L)
+        n_micro = max(1, a.step_tokens // (micro_n * L))
+        opt.zero_grad(set_to_none=True)
+        tot_loss, tot_ans, tot_w, step_tok = 0.0, 0.0, 0.0, 0
+        for _ in range(n_micro):
+            ids, tgt, w, am = dataset.make_batch(tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups)
+            ids, tgt, w, am = ids.to(device), tgt.to(device), w.to(device), am.to(device)
+            logits = model(ids)
+            ce = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), reduction="none")
+            ce = ce.view(tgt.shape)
+            loss = (ce * w).sum() / w.sum() / n_micro
+            loss.backward()
+            tot_loss += loss.item()
+            tot_ans += (ce[am].mean().item()) / n_micro
+            step_tok += ids.numel()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        tokens_seen += step_tok
+        tok_last += step_tok
+        if step % 5 == 0:
+            dt = time.time() - t_last
+            log({"step": step, "len": L, "progress": round(progress(), 4), "loss": round(tot_loss, 4), "answer_loss": round(tot_ans, 4),
+                 "lr": round(opt.param_groups[0]["lr"], 6), "tok_per_s": round(tok_last / dt, 1), "tokens": tokens_seen})
+            t_last, tok_last = time.time(), 0
+        if step % a.eval_every == 0:
+            log({"step": step, "eval": evaluate(model, probes, device)})
+            t_last, tok_last = time.time(), 0
+        if step % a.ckpt_every == 0:
+            save()
+    save()
+    final = evaluate(model, probes, device)
+    log({"event": "end", "step": step, "tokens": tokens_seen, "minutes": round(minutes(), 2), "eval": final})
+    model.to("cpu")
+    export.export(model, a.tokenizer, a.export, {"steps": step, "tokens": tokens_seen})
+    log({"event": "exported", "dir": a.export})
+
+
+if __name__ == "__main__":
+    main()
