@@ -10,10 +10,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { toErrorInfo } from '../app/errors';
 import { intFlag, parseArgs } from './cli/args';
-import { defaultDataDir } from './app-service/app-paths';
 import { buildElectronBundles, ELECTRON_OUT } from './build/electron-bundles';
 import { ensureRendererBuilt } from './server/renderer-build';
 import { startBrowserMode } from './server/serve';
+import { resolveDataDir } from './store/data-dir';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -62,7 +62,7 @@ async function startDesktop(): Promise<number> {
 }
 
 async function startBrowser(port: number): Promise<void> {
-  const options = { dataDir: defaultDataDir(), log };
+  const options = { dataDir: resolveDataDir(), log };
   let started;
   try {
     started = await startBrowserMode({ ...options, port });

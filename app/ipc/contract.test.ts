@@ -82,4 +82,21 @@ describe('IPC contract', () => {
     fails(() => validateArgs('settings:set', { patch: { maxNewTokens: 0 } }), /outside 1\.\.4096/);
     fails(() => validateArgs('model:list', { x: 1 }), /allowed: none/);
   });
+
+  it('checks the page view requests: a document id and a page index from 0', () => {
+    expect(validateArgs('document:getPage', { documentId: 'doc-1', page: 0 })).toEqual({
+      documentId: 'doc-1',
+      page: 0,
+    });
+    expect(validateArgs('document:getFile', { documentId: 'doc-1' })).toEqual({
+      documentId: 'doc-1',
+    });
+    fails(
+      () => validateArgs('document:getPage', { documentId: 'doc-1', page: -1 }),
+      /outside 0\.\./,
+    );
+    fails(() => validateArgs('document:getPage', { documentId: 'doc-1', page: 1.5 }), /integer/);
+    fails(() => validateArgs('document:getPage', { documentId: 'doc-1' }), /page.*integer/);
+    fails(() => validateArgs('document:getFile', { documentId: 'doc-1', path: '/etc' }), /"path"/);
+  });
 });

@@ -9,7 +9,14 @@
 import type { Settings } from '../settings/settings';
 import type { CompressionMethod } from '../chat/compression-methods';
 import type { ChatMessage, Conversation, ConversationSummary } from '../chat/chat-types';
-import type { AppState, DocumentContent, DocumentSummary, ModelInfo, Progress } from './views';
+import type {
+  AppState,
+  DocumentContent,
+  DocumentSummary,
+  ModelInfo,
+  PageLayout,
+  Progress,
+} from './views';
 import type { RetentionView } from './retention-view';
 
 /** Where a document comes from: a host path (desktop) or uploaded bytes (browser mode). */
@@ -41,6 +48,9 @@ export interface RequestMap {
   'document:list': { args: Record<string, never>; result: DocumentSummary[] };
   'document:get': { args: { documentId: string }; result: DocumentContent };
   'document:close': { args: { documentId: string }; result: void };
+  /** The PDF's bytes, for drawing its pages in the window (PDF documents only). */
+  'document:getFile': { args: { documentId: string }; result: { bytes: Uint8Array } };
+  'document:getPage': { args: { documentId: string; page: number }; result: PageLayout };
   'task:cancel': { args: { taskId: string }; result: { cancelled: boolean } };
   'chat:ask': { args: AskArgs & { taskId: string }; result: AskResult };
   'chat:stop': { args: { conversationId: string | null }; result: { stopped: boolean } };
@@ -97,6 +107,8 @@ export const REQUEST_CHANNELS = [
   'document:list',
   'document:get',
   'document:close',
+  'document:getFile',
+  'document:getPage',
   'task:cancel',
   'chat:ask',
   'chat:stop',

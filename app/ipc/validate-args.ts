@@ -13,6 +13,8 @@ import * as c from './checks';
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 export const MAX_QUESTION_CHARS = 8000;
 export const MAX_PATH_CHARS = 4096;
+/** Page index ceiling: far above any PDF's page count (the library checks the real one). */
+export const MAX_PAGE_INDEX = 1_000_000;
 /** Budget ceiling: far above any context window the engine supports. */
 export const MAX_BUDGET = 1 << 22;
 
@@ -102,6 +104,18 @@ export const VALIDATORS: Validators = {
   'document:close': (raw) => {
     const o = fields('document:close', raw, ['documentId']);
     return { documentId: c.id('document:close.documentId', o.documentId) };
+  },
+  'document:getFile': (raw) => {
+    const o = fields('document:getFile', raw, ['documentId']);
+    return { documentId: c.id('document:getFile.documentId', o.documentId) };
+  },
+  'document:getPage': (raw) => {
+    const ch = 'document:getPage';
+    const o = fields(ch, raw, ['documentId', 'page']);
+    return {
+      documentId: c.id(`${ch}.documentId`, o.documentId),
+      page: c.integer(`${ch}.page`, o.page, 0, MAX_PAGE_INDEX),
+    };
   },
   'task:cancel': (raw) => {
     const o = fields('task:cancel', raw, ['taskId']);

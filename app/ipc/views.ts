@@ -25,6 +25,24 @@ export interface DocumentContent {
   pageStarts: number[];
 }
 
+/**
+ * One page's layout for drawing retention on the rendered PDF page: the page's place in the
+ * document text and a box per character (see PageInput in app/documents/document.ts).
+ */
+export interface PageLayout {
+  /** 0-based page index. */
+  page: number;
+  /** Offset of the page's first character in the document text, and its length. */
+  start: number;
+  textLength: number;
+  /** Displayed size in PDF units (after rotation). */
+  width: number;
+  height: number;
+  /** x, y, w, h per character in PDF units, top-left origin; null without a page layout. */
+  boxes: Float32Array | null;
+  vertical: boolean;
+}
+
 export type CalibrationState = 'calibrated' | 'missing' | 'running' | 'failed';
 
 export interface ModelInfo {

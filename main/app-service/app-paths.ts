@@ -1,10 +1,10 @@
 /**
- * Where the app finds its own files (built renderer, demo model) and keeps the user's data.
+ * Where the app finds its own files (built renderer, demo model). The user's data folder is
+ * main/store/data-dir.ts's resolveDataDir, the same for the desktop app, browser mode and the CLI.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveDataDir } from '../store/data-dir';
 
 /**
  * The repository (or packaged app) root: the nearest folder above this module holding
@@ -26,10 +26,16 @@ export const RENDERER_DIST = join(APP_ROOT, 'dist', 'renderer');
 export const RENDERER_SRC = join(APP_ROOT, 'renderer');
 export const DEMO_MODEL_DIR = join(APP_ROOT, 'native-models', 'demo-model', 'weights');
 
+/** The demo model's folder name among a packaged app's resources (electron-builder.yml `to`). */
+export const PACKAGED_DEMO_MODEL_NAME = 'demo-model';
+
 /**
- * The user-data folder outside Electron (Electron passes app.getPath('userData') instead):
- * $KV_LENS_DATA_DIR, else the platform's per-user data folder (main/store/data-dir.ts).
+ * The bundled demo model's folder: `<resourcesPath>/demo-model` in a packaged app (electron-builder
+ * copies it there as an extra resource, outside app.asar so ONNX Runtime and the calibration
+ * reader get plain files), the source tree's copy otherwise (pass null).
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolveDataDir({ env });
+export function demoModelDir(packagedResourcesPath: string | null): string {
+  return packagedResourcesPath === null
+    ? DEMO_MODEL_DIR
+    : join(packagedResourcesPath, PACKAGED_DEMO_MODEL_NAME);
 }

@@ -27,7 +27,7 @@ import { createHandlers } from './create-handlers';
 export interface AppServiceOptions {
   mode: AppMode;
   version: string;
-  /** User-data folder (library database, document copies, model list); null = memory only. */
+  /** User-data folder (library database, document copies); null = memory only. */
   dataDir: string | null;
   /** The bundled demo model's folder (the default model). */
   demoModelDir: string;
@@ -62,7 +62,7 @@ export class AppService {
       options.dataDir === null ? ':memory:' : defaultStorePath(options.dataDir),
     );
     const settings = new AppSettings(store.settings);
-    const models = new ModelRegistry(options.demoModelDir, options.dataDir);
+    const models = new ModelRegistry(options.demoModelDir, store.models, options.dataDir);
     const conversations = new ConversationBook(store);
     const tasks = new TaskRegistry();
     const files = options.dataDir === null ? null : new DocumentFiles(options.dataDir);

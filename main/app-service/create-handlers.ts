@@ -23,6 +23,8 @@ export function createHandlers(p: ServiceParts): RequestHandlers {
       return summary;
     },
     'document:list': async () => p.documents.list(),
+    'document:getFile': async ({ documentId }) => ({ bytes: await p.documents.file(documentId) }),
+    'document:getPage': async ({ documentId, page }) => p.documents.page(documentId, page),
     'document:get': async ({ documentId }) => p.documents.content(documentId),
     'document:close': async ({ documentId }) => {
       p.chat.forgetDocument(documentId);

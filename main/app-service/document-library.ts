@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { DocumentSource } from '../../app/ipc/contract';
-import type { DocumentContent, DocumentSummary } from '../../app/ipc/views';
+import { KvLensError } from '../../app/errors';
+import type { DocumentContent, DocumentSummary, PageLayout } from '../../app/ipc/views';
 import type { IngestedDocument } from '../../app/documents/document';
 import type { DocumentRecord } from '../../app/store/records';
 import type { IngestOptions } from '../../app/documents/ingest-options';
@@ -17,6 +18,8 @@ import type { TaskHandle } from './task-registry';
 
 export class DocumentLibrary {
   private readonly loaded = new Map<string, IngestedDocument>();
+  /** Bytes of uploads with no data folder to copy them into (kept for drawing their pages). */
+  private readonly memoryFiles = new Map<string, Uint8Array>();
 
   /** `files` null keeps uploads in memory only (a throwaway session without a data folder). */
   constructor(
@@ -43,7 +46,9 @@ export class DocumentLibrary {
       bytes = new Uint8Array(await readFile(source.path));
       path = source.path;
     } else {
-      doc = await ingestBytes(source.bytes, source.name, options);
+      // A copy: pdf.js takes ownership of (detaches) the buffer it is given, and these bytes
+      // are still needed below for the hash and the stored copy.
+      doc = await ingestBytes(source.bytes.slice(), source.name, options);
       bytes = source.bytes;
       path = this.files?.put(bytes, source.name).path ?? '';
     }
@@ -64,6 +69,7 @@ export class DocumentLibrary {
           warnings: doc.warnings.map((w) => w.message),
         });
     this.loaded.set(record.id, doc);
+    if (path === '') this.memoryFiles.set(record.id, bytes);
     return summary(record);
   }
 
@@ -89,11 +95,57 @@ export class DocumentLibrary {
     return { id, text: doc.text, pageStarts: Array.from(doc.pageStarts) };
   }
 
+  /**
+   * The PDF's bytes, for the window to draw its pages; KvLensError('unsupported') for text and
+   * Markdown documents, which have no pages to draw.
+   */
+  async file(id: string): Promise<Uint8Array> {
+    const record = this.store.documents.get(id);
+    if (record.kind !== 'pdf') {
+      throw new KvLensError(
+        'unsupported',
+        `${record.name} is a ${record.kind} document; only PDF documents have pages to show. Use the text view.`,
+      );
+    }
+    const kept = this.memoryFiles.get(id);
+    if (kept) return kept;
+    try {
+      return new Uint8Array(await readFile(record.path));
+    } catch (err) {
+      throw new KvLensError(
+        'not-found',
+        `Cannot read ${record.path} (${(err as Error).message}). Open the file again if it moved.`,
+      );
+    }
+  }
+
+  /** Page `index`'s layout (0-based); KvLensError('invalid-argument') names the page count. */
+  async page(id: string, index: number): Promise<PageLayout> {
+    const doc = await this.load(id);
+    const page = doc.pages[index];
+    if (!page) {
+      throw new KvLensError(
+        'invalid-argument',
+        `${doc.name} has ${doc.pages.length} page(s); page index ${index} is outside 0..${doc.pages.length - 1}.`,
+      );
+    }
+    return {
+      page: index,
+      start: page.start,
+      textLength: page.text.length,
+      width: page.width,
+      height: page.height,
+      boxes: page.boxes,
+      vertical: page.vertical ?? false,
+    };
+  }
+
   /** Removes the document, its conversations (cascade) and its uploaded copy. */
   close(id: string): void {
     const record = this.store.documents.get(id);
     this.store.documents.delete(id);
     this.loaded.delete(id);
+    this.memoryFiles.delete(id);
     if (
       record.source === 'upload' &&
       this.files &&
@@ -105,6 +157,7 @@ export class DocumentLibrary {
 
   dispose(): void {
     this.loaded.clear();
+    this.memoryFiles.clear();
   }
 }
 

@@ -1,37 +1,57 @@
 /**
- * The models the app knows: the bundled demo model (default) plus folders the user imported.
- * Imported folders are remembered in models.json in the user-data folder.
+ * The models the app knows: the bundled demo model (default) plus folders the user imported,
+ * kept in the library's models table with their calibration state, so both survive a restart
+ * (a calibration written to the cache, for a read-only model folder, included).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { KvLensError } from '../../app/errors';
 import type { CalibrationState, ModelInfo } from '../../app/ipc/views';
+import type { ModelRecord } from '../../app/store/records';
 import { openCheckpoint } from '../../native-models/checkpoint/open-checkpoint';
 import { parseModelConfig } from '../../native-models/checkpoint/parse-config';
+import {
+  HEADS_FILE,
+  LAYER_SCORES_FILE,
+  modelCalibrationDir,
+} from '../engine/calibration/calibration-folder';
+import type { ModelRepository } from '../store/repositories/model-repository';
+import { importModelsJson } from './import-models-json';
 
-/** Where calibration output lives inside a model folder (heads.json, layer-scores.json). */
-export const CALIBRATION_DIR = 'calibration';
+export const DEMO_MODEL_NAME = 'Demo model (bundled)';
 
 export class ModelRegistry {
-  private readonly imported: string[];
-  private readonly running = new Set<string>();
-  private readonly failed = new Map<string, string>();
-  /** Calibrated in this run (the files may sit in the cache when the model folder is read-only). */
-  private readonly calibrated = new Set<string>();
+  private readonly demoId: string;
+  /** State before a running calibration, restored when it is cancelled. */
+  private readonly before = new Map<string, Pick<ModelRecord, 'calibration' | 'calibrationNote'>>();
 
+  /**
+   * Registers the demo model as the default row (forgetting a demo row from another install
+   * location) and, once, the folders an older KV Lens listed in `<dataDir>/models.json`.
+   */
   constructor(
     private readonly demoDir: string,
-    private readonly dataDir: string | null,
+    private readonly rows: ModelRepository,
+    dataDir: string | null,
   ) {
-    this.imported = this.loadImported();
+    this.demoId = modelId(demoDir);
+    for (const old of rows.list()) {
+      if (old.isDefault && old.id !== this.demoId) rows.delete(old.id);
+    }
+    rows.upsert({ id: this.demoId, name: DEMO_MODEL_NAME, dir: resolve(demoDir), isDefault: true });
+    if (dataDir !== null) {
+      importModelsJson(dataDir, (dir) => {
+        if (modelId(dir) !== this.demoId) this.addRow(dir);
+      });
+    }
   }
 
   /** Every known model whose folder still has a readable config.json, demo first. */
   list(): ModelInfo[] {
     const out: ModelInfo[] = [];
-    for (const dir of [this.demoDir, ...this.imported]) {
-      const info = this.describe(dir);
+    for (const row of this.rows.list()) {
+      const info = describe(row);
       if (info) out.push(info);
     }
     return out;
@@ -68,86 +88,89 @@ export class ModelRegistry {
     const abs = resolve(dir);
     const checkpoint = openCheckpoint(abs);
     checkpoint.dispose();
-    if (abs !== resolve(this.demoDir) && !this.imported.includes(abs)) {
-      this.imported.push(abs);
-      this.saveImported();
-    }
-    const info = this.describe(abs);
+    const id = modelId(abs);
+    if (id !== this.demoId) this.addRow(abs);
+    const info = describe(this.rows.get(id));
     if (!info) throw new KvLensError('invalid-checkpoint', `${abs}/config.json cannot be read.`);
     return info;
   }
 
+  /**
+   * Records a calibration starting (running), failing (with the message) or ending without a
+   * result (cancelled: back to what the files say). Stored, so a crash mid-run shows as failed.
+   */
   setCalibrating(id: string, running: boolean, error?: string): void {
-    if (running) this.running.add(id);
-    else this.running.delete(id);
-    if (error) this.failed.set(id, error);
-    else if (!running) this.failed.delete(id);
+    if (running) {
+      const row = this.rows.get(id);
+      if (row.calibration !== 'running') this.before.set(id, row);
+      this.rows.setCalibration(id, 'running');
+      return;
+    }
+    const prior = this.before.get(id);
+    this.before.delete(id);
+    if (error) this.rows.setCalibration(id, 'failed', error);
+    else this.rows.setCalibration(id, prior?.calibration ?? 'missing', prior?.calibrationNote);
   }
 
+  /** Records a finished calibration (its files may sit in the cache, not the model folder). */
   markCalibrated(id: string): void {
-    this.calibrated.add(id);
+    this.before.delete(id);
+    this.rows.setCalibration(id, 'calibrated');
   }
 
-  private describe(dir: string): ModelInfo | null {
-    const configPath = join(dir, 'config.json');
-    if (!existsSync(configPath)) return null;
-    let spec;
-    try {
-      spec = parseModelConfig(JSON.parse(readFileSync(configPath, 'utf8')) as unknown, configPath);
-    } catch {
-      return null;
-    }
-    const id = modelId(dir);
-    const cal = this.calibration(id, dir);
-    const isDefault = resolve(dir) === resolve(this.demoDir);
-    return {
-      id,
-      name: isDefault ? 'Demo model (bundled)' : basename(dir),
-      dir: resolve(dir),
-      family: spec.family,
-      numLayers: spec.numLayers,
-      numHeads: spec.numHeads,
-      numKvHeads: spec.numKvHeads,
-      contextLength: spec.maxPositionEmbeddings,
-      isDefault,
-      calibration: cal.state,
-      calibrationNote: cal.note,
-    };
+  private addRow(dir: string): void {
+    const abs = resolve(dir);
+    const id = modelId(abs);
+    // Re-importing keeps the stored calibration state (upsert leaves it alone).
+    this.rows.upsert({ id, name: basename(abs), dir: abs, isDefault: false });
   }
+}
 
-  private calibration(id: string, dir: string): { state: CalibrationState; note: string | null } {
-    if (this.running.has(id)) return { state: 'running', note: null };
-    const failed = this.failed.get(id);
-    if (failed) return { state: 'failed', note: failed };
-    const heads = existsSync(join(dir, CALIBRATION_DIR, 'heads.json'));
-    const layers = existsSync(join(dir, CALIBRATION_DIR, 'layer-scores.json'));
-    if ((heads && layers) || this.calibrated.has(id)) return { state: 'calibrated', note: null };
-    const missing = [heads ? null : 'retrieval heads', layers ? null : 'layer errors'].filter(
-      Boolean,
-    );
-    return {
-      state: 'missing',
-      note: `Not calibrated (${missing.join(' and ')} missing): CompressKV runs in its fallback. Run "Calibrate" to find them.`,
-    };
+function describe(row: ModelRecord): ModelInfo | null {
+  const configPath = join(row.dir, 'config.json');
+  if (!existsSync(configPath)) return null;
+  let spec;
+  try {
+    spec = parseModelConfig(JSON.parse(readFileSync(configPath, 'utf8')) as unknown, configPath);
+  } catch {
+    return null;
   }
+  const cal = calibration(row);
+  return {
+    id: row.id,
+    name: row.name,
+    dir: row.dir,
+    family: spec.family,
+    numLayers: spec.numLayers,
+    numHeads: spec.numHeads,
+    numKvHeads: spec.numKvHeads,
+    contextLength: spec.maxPositionEmbeddings,
+    isDefault: row.isDefault,
+    calibration: cal.state,
+    calibrationNote: cal.note,
+  };
+}
 
-  private loadImported(): string[] {
-    if (this.dataDir === null) return [];
-    try {
-      const list = JSON.parse(readFileSync(join(this.dataDir, 'models.json'), 'utf8')) as unknown;
-      return Array.isArray(list) ? list.filter((d): d is string => typeof d === 'string') : [];
-    } catch {
-      return [];
-    }
+/**
+ * The stored state, except that calibration files in the model folder (written by the CLI's
+ * `calibrate`, or shipped with the model) count as calibrated unless a run is going on.
+ */
+function calibration(row: ModelRecord): { state: CalibrationState; note: string | null } {
+  if (row.calibration === 'running') return { state: 'running', note: null };
+  const dir = modelCalibrationDir(row.dir);
+  const heads = existsSync(join(dir, HEADS_FILE));
+  const layers = existsSync(join(dir, LAYER_SCORES_FILE));
+  if ((heads && layers) || row.calibration === 'calibrated') {
+    return { state: 'calibrated', note: null };
   }
-
-  private saveImported(): void {
-    if (this.dataDir === null) return;
-    mkdirSync(this.dataDir, { recursive: true });
-    const path = join(this.dataDir, 'models.json');
-    writeFileSync(`${path}.tmp`, JSON.stringify(this.imported, null, 2));
-    renameSync(`${path}.tmp`, path);
-  }
+  if (row.calibration === 'failed') return { state: 'failed', note: row.calibrationNote };
+  const missing = [heads ? null : 'retrieval heads', layers ? null : 'layer errors'].filter(
+    Boolean,
+  );
+  return {
+    state: 'missing',
+    note: `Not calibrated (${missing.join(' and ')} missing): CompressKV runs in its fallback. Run "Calibrate" to find them.`,
+  };
 }
 
 /** Stable id of a model folder: readable prefix plus a hash of its absolute path. */

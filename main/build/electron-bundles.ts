@@ -12,14 +12,17 @@ export const ELECTRON_OUT = join(APP_ROOT, 'out', 'electron');
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
-/** Builds the three bundles; logs to stderr through Vite's warn level only. */
-export async function buildElectronBundles(): Promise<void> {
+/**
+ * Builds the three bundles into `outDir` (default out/electron/, where package.json "main"
+ * points); logs to stderr through Vite's warn level only.
+ */
+export async function buildElectronBundles(outDir: string = ELECTRON_OUT): Promise<void> {
   const { build } = await import('vite');
   const common = { configFile: false as const, logLevel: 'warn' as const, root: APP_ROOT };
   await build({
     ...common,
     build: {
-      outDir: ELECTRON_OUT,
+      outDir,
       emptyOutDir: true,
       ssr: true,
       target: 'node22',
@@ -36,7 +39,7 @@ export async function buildElectronBundles(): Promise<void> {
   await build({
     ...common,
     build: {
-      outDir: ELECTRON_OUT,
+      outDir,
       emptyOutDir: false,
       ssr: true,
       target: 'node22',

@@ -6,8 +6,9 @@
 import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DEMO_MODEL_DIR, RENDERER_DIST } from '../app-service/app-paths';
+import { RENDERER_DIST, demoModelDir } from '../app-service/app-paths';
 import { APP_VERSION } from '../app-service/app-version';
+import { resolveDataDir } from '../store/data-dir';
 import { EngineProcess } from './engine-process';
 import { registerIpcHandlers } from './ipc-handlers';
 import { createSecureWindow, hardenSession } from './secure-window';
@@ -37,10 +38,14 @@ function start(): void {
   const engine = new EngineProcess(
     join(here, 'engine-entry.mjs'),
     [
+      // The library lives where browser mode and the CLI keep it (on Linux Electron's userData
+      // would be ~/.config/KV Lens), so both modes show the same documents and conversations;
+      // userData keeps only Chromium's own profile.
       '--data-dir',
-      app.getPath('userData'),
+      resolveDataDir(),
       '--demo-model',
-      DEMO_MODEL_DIR,
+      // Packaged: electron-builder put the demo model beside app.asar (extraResources).
+      demoModelDir(app.isPackaged ? process.resourcesPath : null),
       '--version',
       APP_VERSION,
     ],

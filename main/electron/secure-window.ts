@@ -12,6 +12,8 @@ export const WINDOW_CSP = [
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
+  // pdf.js draws PDF pages in a worker loaded from the app's own files.
+  "worker-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

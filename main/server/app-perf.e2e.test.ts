@@ -2,22 +2,19 @@
  * Figures of issue "Desktop app" measured in Chromium, printed (not asserted against targets,
  * which depend on the machine): heatmap redraw time per frame while dragging "Cache budget"
  * over a 32k-token document, and input latency while the engine prefills a document.
- * Skipped, with the reason printed, where Chromium is missing.
+ * Where Chromium is missing every test fails saying how to install it (testing/launch-chromium.ts).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { makeCheckpoint } from '../../native-models/checkpoint/make-checkpoint';
 import { startBrowserMode } from './serve';
 import type { HostServer } from './host-server';
 import type { AppService } from '../app-service/app-service';
 import { installSyntheticBridge } from './testing/synthetic-bridge';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`app performance figures skipped: no Chromium at ${CHROMIUM}`);
+import { launchChromium, requireChromium } from './testing/launch-chromium';
 
 let root: string;
 let host: HostServer;
@@ -44,8 +41,9 @@ async function dragBudget(page: Page, to: number): Promise<void> {
   await page.mouse.up();
 }
 
-describe.skipIf(!haveChromium)('app performance figures', () => {
+describe('app performance figures', () => {
   beforeAll(async () => {
+    requireChromium(); // before building anything: a missing browser fails at once
     root = mkdtempSync(join(tmpdir(), 'kvlens-perf-'));
     process.env.KV_LENS_CACHE_DIR = join(root, 'graph-cache');
     makeCheckpoint({
@@ -65,10 +63,7 @@ describe.skipIf(!haveChromium)('app performance figures', () => {
     await service.dispatch('settings:set', {
       patch: { executionProvider: 'cpu', maxNewTokens: 32 },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

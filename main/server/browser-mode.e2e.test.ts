@@ -1,24 +1,20 @@
 /**
  * End to end in browser mode: the real host, engine and renderer, driven by Chromium through
  * playwright-core. Needs Debian's chromium (/usr/bin/chromium, or $CHROMIUM_PATH); without it
- * the suite is skipped with the reason printed. Screenshots go to test-artifacts/e2e/.
+ * every test fails saying how to install it (testing/launch-chromium.ts). Screenshots go to test-artifacts/e2e/.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { makeCheckpoint } from '../../native-models/checkpoint/make-checkpoint';
 import { pdfkitBytes } from '../documents/testing/make-pdf';
 import { APP_ROOT } from '../app-service/app-paths';
 import { startBrowserMode } from './serve';
 import type { HostServer } from './host-server';
 import type { AppService } from '../app-service/app-service';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium)
-  console.warn(`browser-mode e2e skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+import { launchChromium, requireChromium } from './testing/launch-chromium';
 
 const ARTIFACTS = join(APP_ROOT, 'test-artifacts', 'e2e');
 let root: string;
@@ -51,12 +47,30 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
+/** How many pixels of a canvas are dark (page text) or tinted (any opacity). */
+const canvasPixels = (selector: string, what: 'dark' | 'tinted') =>
+  page.evaluate(
+    ([sel, kind]) => {
+      const canvas = document.querySelector(sel) as HTMLCanvasElement | null;
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx || canvas.width === 0) return 0;
+      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (kind === 'tinted' ? d[i + 3]! > 0 : d[i + 3]! > 128 && d[i]! < 100) n++;
+      }
+      return n;
+    },
+    [selector, what] as const,
+  );
+
 /** Data URL of the tint canvas (what the heatmap shows right now). */
 const heatmapPixels = () =>
   page.evaluate(() => (document.querySelector('.tint-canvas') as HTMLCanvasElement).toDataURL());
 
-describe.skipIf(!haveChromium)('browser mode end to end', () => {
+describe('browser mode end to end', () => {
   beforeAll(async () => {
+    requireChromium(); // before building anything: a missing browser fails at once
     root = mkdtempSync(join(tmpdir(), 'kvlens-e2e-'));
     mkdirSync(ARTIFACTS, { recursive: true });
     process.env.KV_LENS_CACHE_DIR = join(root, 'graph-cache');
@@ -82,10 +96,7 @@ describe.skipIf(!haveChromium)('browser mode end to end', () => {
     });
     host = started.host;
     service = started.service;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });
 
@@ -169,6 +180,51 @@ describe.skipIf(!haveChromium)('browser mode end to end', () => {
     await page.getByText('Summarise every station.').waitFor();
     expect(await page.getByRole('combobox', { name: 'Conversation' }).inputValue()).not.toBe('');
     await shot('4-reloaded');
+    expect(errors).toEqual([]);
+  });
+
+  it('draws the PDF page with pdf.js and tints kept tokens on it, following the budget', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/.test(m.text())) errors.push(m.text());
+    });
+    // Short answers: the regenerations below need not run long.
+    await service.dispatch('settings:set', { patch: { maxNewTokens: 24 } });
+    const region = page.getByRole('region', { name: 'Retention heatmap' });
+    const kept = region.getByText(/Kept [\d,]+ of [\d,]+ tokens/);
+    await kept.waitFor();
+    await region.getByRole('button', { name: 'Pages' }).click();
+    await region.getByText('Page 1 of 3').waitFor();
+    // The page itself: dark text pixels on the canvas pdf.js drew into.
+    await expect
+      .poll(() => canvasPixels('.pdf-page-canvas', 'dark'), { timeout: 30_000 })
+      .toBeGreaterThan(200);
+
+    // Budget at its maximum keeps every token, so the tints cover page 1's text.
+    const slider = page.getByRole('slider', { name: 'Cache budget' });
+    const box = (await slider.boundingBox())!;
+    const y = box.y + box.height / 2;
+    const thumbX = box.x + box.width * ((Number(await slider.inputValue()) || 0) / 1000);
+    await page.mouse.move(thumbX, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 2, y, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(() => canvasPixels('.pdf-tint-canvas', 'tinted')).toBeGreaterThan(2000);
+    const full = await canvasPixels('.pdf-tint-canvas', 'tinted');
+    await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 60_000 });
+    await shot('5-page-view-full-budget');
+
+    // Dragging down to 32 per layer drops tokens from the page while the mouse moves.
+    await page.mouse.move(box.x + box.width - 2, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 2, y, { steps: 6 });
+    await expect.poll(() => canvasPixels('.pdf-tint-canvas', 'tinted')).toBeLessThan(full);
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 60_000 });
+    await region.getByRole('button', { name: 'Next page' }).click();
+    await region.getByText('Page 2 of 3').waitFor();
+    await shot('6-page-view-page-2');
     expect(errors).toEqual([]);
   });
 });

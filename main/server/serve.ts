@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { KvLensError, toErrorInfo } from '../../app/errors';
 import { intFlag, parseArgs } from '../cli/args';
 import { AppService } from '../app-service/app-service';
-import { DEMO_MODEL_DIR, RENDERER_DIST, defaultDataDir } from '../app-service/app-paths';
+import { DEMO_MODEL_DIR, RENDERER_DIST } from '../app-service/app-paths';
+import { resolveDataDir } from '../store/data-dir';
 import { startHostServer, type HostServer } from './host-server';
 import { ensureRendererBuilt } from './renderer-build';
 import { APP_VERSION } from '../app-service/app-version';
@@ -45,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
   const port = intFlag(args, 'port', 5178, 0, 65535);
   const dataDir = args.booleans.has('memory')
     ? null
-    : (args.values.get('data-dir') ?? defaultDataDir());
+    : (args.values.get('data-dir') ?? resolveDataDir());
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const model = args.values.get('model');
   const { host, service } = await startBrowserMode({

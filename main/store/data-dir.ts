@@ -1,6 +1,6 @@
 /**
- * Where KV Lens keeps the user's library when no Electron is there to say (browser mode, CLI).
- * Electron passes app.getPath('userData') instead; both end up in defaultStorePath.
+ * Where KV Lens keeps the user's library: the one answer for the desktop app, browser mode and
+ * the CLI, so every mode opens the same library (defaultStorePath).
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,8 @@ export interface DataDirInputs {
 /**
  * The user-data folder: $KV_LENS_DATA_DIR when set, else the platform's per-user data folder
  * (Linux: $XDG_DATA_HOME or ~/.local/share/kv-lens; macOS: ~/Library/Application Support/KV Lens;
- * Windows: %APPDATA%\KV Lens, the same place Electron's userData points to).
+ * Windows: %APPDATA%\KV Lens). On macOS and Windows this is also Electron's userData; on Linux
+ * Electron's would be ~/.config/KV Lens, but a library is data, not configuration (XDG).
  */
 export function resolveDataDir(inputs: DataDirInputs = {}): string {
   const env = inputs.env ?? process.env;

@@ -1,13 +1,15 @@
 /**
  * The reading panel: a region named "Retention heatmap" with the layer selector, legend, kept
- * line, layers x positions overview and the tinted, virtualised document text.
+ * line, layers x positions overview and the tinted, virtualised document text; a PDF can also
+ * be read as its pages, tinted the same way.
  */
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useApp } from '../store/store-context';
 import { HeatmapText, type JumpToChar } from './heatmap-text';
 import { LayerOverview } from './layer-overview';
 import { HeatmapLegend } from './heatmap-legend';
 import { KeptLine } from './kept-line';
+import { PdfPageView } from '../pdf/pdf-page-view';
 
 export function DocumentPanel() {
   const content = useApp((s) => s.content);
@@ -17,6 +19,9 @@ export function DocumentPanel() {
   const warnings = view?.warnings ?? [];
   const layers = view?.map.layerCount ?? 0;
   const jumpRef = useRef<JumpToChar | null>(null);
+  const summary = useApp((s) => s.documents.find((d) => d.id === s.activeDocumentId) ?? null);
+  const [mode, setMode] = useState<'text' | 'page'>('text');
+  const pdf = summary?.kind === 'pdf' ? summary : null;
 
   return (
     <section className="document-panel" role="region" aria-label="Retention heatmap">
@@ -37,6 +42,16 @@ export function DocumentPanel() {
             ))}
           </select>
         </label>
+        {pdf && (
+          <div role="group" aria-label="Document view" className="view-switch">
+            <button aria-pressed={mode === 'text'} onClick={() => setMode('text')}>
+              Text
+            </button>
+            <button aria-pressed={mode === 'page'} onClick={() => setMode('page')}>
+              Pages
+            </button>
+          </div>
+        )}
         <KeptLine />
       </div>
       {view && <HeatmapLegend layers={layers} single={layer !== null} />}
@@ -46,7 +61,9 @@ export function DocumentPanel() {
           {w}
         </p>
       ))}
-      {content ? (
+      {content && pdf && mode === 'page' ? (
+        <PdfPageView documentId={pdf.id} pages={pdf.pages} jumpRef={jumpRef} />
+      ) : content ? (
         <HeatmapText jumpRef={jumpRef} />
       ) : (
         <p className="empty">Open a PDF, text or Markdown file to start.</p>

@@ -4,7 +4,7 @@
 import { KvLensError } from '../../app/errors';
 import type { ApiClient } from '../api/api-client';
 import type { DocumentSource } from '../../app/ipc/contract';
-import type { DocumentContent, DocumentSummary } from '../../app/ipc/views';
+import type { DocumentContent, DocumentSummary, PageLayout } from '../../app/ipc/views';
 import type { SliceCreator } from './store-types';
 import { newTaskId } from './task-id';
 
@@ -23,6 +23,10 @@ export interface DocumentSlice {
   openPath(path: string): Promise<void>;
   selectDocument(documentId: string): Promise<void>;
   closeDocument(documentId: string): Promise<void>;
+  /** The PDF's bytes for the page view; null after showing why it failed. */
+  fetchPdf(documentId: string): Promise<Uint8Array | null>;
+  /** One page's character boxes for the page view; null after showing why it failed. */
+  fetchPageLayout(documentId: string, page: number): Promise<PageLayout | null>;
 }
 
 export function createDocumentSlice(api: ApiClient): SliceCreator<DocumentSlice> {
@@ -78,6 +82,24 @@ export function createDocumentSlice(api: ApiClient): SliceCreator<DocumentSlice>
           if (latest) await get().selectConversation(latest.id);
         } catch (err) {
           get().showError(err);
+        }
+      },
+
+      async fetchPdf(documentId) {
+        try {
+          return (await api.request('document:getFile', { documentId })).bytes;
+        } catch (err) {
+          get().showError(err);
+          return null;
+        }
+      },
+
+      async fetchPageLayout(documentId, page) {
+        try {
+          return await api.request('document:getPage', { documentId, page });
+        } catch (err) {
+          get().showError(err);
+          return null;
         }
       },
 
