@@ -7,14 +7,31 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'worker_threads'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'release/**', 'coverage/**', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'out/**',
+      'release/**',
+      'coverage/**',
+      'test-artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.{ts,tsx}'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['electron'], message: 'Only main/electron/ may import electron.' }] }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['electron'], message: 'Only main/electron/ may import electron.' }],
+        },
+      ],
     },
   },
   {
@@ -24,9 +41,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../../main/*', '../main/*', '**/main/**', '**/renderer/**', '**/native-models/**'], message: 'app/ imports nothing outside app/.' },
+            {
+              group: [
+                '../../main/*',
+                '../main/*',
+                '**/main/**',
+                '**/renderer/**',
+                '**/native-models/**',
+              ],
+              message: 'app/ imports nothing outside app/.',
+            },
             { group: nodeBuiltins, message: 'app/ is process-neutral: no Node built-ins.' },
-            { group: ['electron', 'react', 'onnxruntime-node'], message: 'app/ is process-neutral.' },
+            {
+              group: ['electron', 'react', 'onnxruntime-node'],
+              message: 'app/ is process-neutral.',
+            },
           ],
         },
       ],
@@ -39,9 +68,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/main/**'], message: 'The renderer never imports main/; use the typed API.' },
-            { group: ['**/native-models/**'], message: 'The renderer never imports native-models/.' },
-            { group: [...nodeBuiltins, 'electron', 'onnxruntime-node'], message: 'The renderer uses browser packages only.' },
+            {
+              group: ['**/main/**'],
+              message: 'The renderer never imports main/; use the typed API.',
+            },
+            {
+              group: ['**/native-models/**'],
+              message: 'The renderer never imports native-models/.',
+            },
+            {
+              group: [...nodeBuiltins, 'electron', 'onnxruntime-node'],
+              message: 'The renderer uses browser packages only.',
+            },
           ],
         },
       ],
@@ -54,7 +92,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/main/**', '**/renderer/**'], message: 'native-models/ may import app/ only.' },
+            {
+              group: ['**/main/**', '**/renderer/**'],
+              message: 'native-models/ may import app/ only.',
+            },
             { group: ['electron'], message: 'Only main/electron/ may import electron.' },
           ],
         },
@@ -63,7 +104,12 @@ export default tseslint.config(
   },
   {
     files: ['main/electron/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports the renderer.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports the renderer.' }] },
+      ],
+    },
   },
   {
     files: ['main/**/*.ts'],

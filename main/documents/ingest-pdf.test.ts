@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, it, expect } from 'vitest';
 import type { IngestedDocument } from '../../app/documents/document';
 import { spanRects } from '../../app/documents/char-boxes';
-import { ingestFile } from './ingest';
+import { ingestBytes, ingestFile } from './ingest';
 import * as corpus from './testing/corpus';
 
 const dir = mkdtempSync(join(tmpdir(), 'kv-lens-docs-'));
@@ -37,6 +37,16 @@ function expectBoxesOnPages(doc: IngestedDocument): void {
 }
 
 describe('PDF ingestion of the generated corpus', () => {
+  it("leaves the caller's bytes intact (pdf.js empties the array it is given)", async () => {
+    const bytes = await corpus.simplePdf();
+    const before = Uint8Array.from(bytes);
+    const doc = await ingestBytes(bytes, 'in-memory.pdf');
+    expect(doc.pages.length).toBe(2);
+    expect(bytes).toEqual(before);
+    // The same array can be read twice (e.g. hashed and stored after ingestion).
+    expect((await ingestBytes(bytes, 'again.pdf')).text).toBe(doc.text);
+  });
+
   it('keeps pages, paragraphs, line breaks and offsets', async () => {
     const doc = await ingestGenerated('simple.pdf', corpus.simplePdf());
     expect(doc.kind).toBe('pdf');

@@ -38,11 +38,9 @@ export async function ingestBytes(
 ): Promise<IngestedDocument> {
   checkSize(bytes.length, name, resolveLimits(options.limits).maxFileBytes);
   const kind = detectKind(bytes, name);
-  // pdf.js refuses Node Buffers (a Uint8Array subclass); hand it a plain copy.
-  if (kind === 'pdf') {
-    const data = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes);
-    return extractPdf(data, name, options);
-  }
+  // pdf.js refuses Node Buffers (a Uint8Array subclass) and transfers (empties) the array it is
+  // given, so it always gets its own plain copy: the caller's bytes stay intact.
+  if (kind === 'pdf') return extractPdf(new Uint8Array(bytes), name, options);
   return extractText(bytes, name, kind, options);
 }
 
