@@ -4,11 +4,12 @@
  * Figures go to stderr and bench-results/documents.json; the benchmark reports, it does not
  * pass or fail.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestFile } from '../documents/ingest';
 import { writeLongPdf } from '../documents/testing/make-pdf';
+import { writeBenchResult } from './bench-results';
 
 const PAGES = 500;
 const RUNS = 3;
@@ -53,9 +54,7 @@ export async function benchDocuments(): Promise<Record<string, number>> {
       `${figures.pagesPerSecond} pages/s (median of ${RUNS}, best ${figures.bestPagesPerSecond}), ` +
         `${figures.msPerPage} ms/page, ${figures.charsPerSecond} chars/s, RSS growth ${figures.rssGrowthMb} MB`,
     );
-    mkdirSync('bench-results', { recursive: true });
-    writeFileSync(join('bench-results', 'documents.json'), `${JSON.stringify(figures, null, 2)}\n`);
-    log('wrote bench-results/documents.json');
+    log(`wrote ${writeBenchResult('documents.json', figures)}`);
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });

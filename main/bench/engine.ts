@@ -6,25 +6,16 @@
  * over measured copy bandwidth). Figures go to stderr and bench-results/engine.json (--quick:
  * only the small model and short contexts, into bench-results/local-engine-quick.json).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { kvBytesPerToken, type ModelSpec } from '../../app/model/model-spec';
-import type { CheckpointDims } from '../../native-models/checkpoint/random-spec';
 import { QWEN2_5_0_5B_DIMS } from '../../native-models/checkpoint/random-spec';
-import { makeCheckpoint } from '../../native-models/checkpoint/make-checkpoint';
-import { defaultCacheDir } from '../../native-models/onnx/graph-cache';
 import { prefill } from '../engine/generation/prefill';
 import { argmax } from '../engine/generation/sampling';
 import { openModelSession } from '../engine/runtime/open-model-session';
 import { intListFlag, intFlag, parseArgs } from '../cli/args';
+import { benchCheckpoint, type BenchModel } from './bench-checkpoint';
+import { machineInfo, writeBenchResult } from './bench-results';
 import { decodeRoofline, weightBytesPerToken } from './decode-roofline';
 import { measureCopyBandwidth } from './memory-bandwidth';
-
-interface BenchModel {
-  name: string;
-  dims: Partial<CheckpointDims>;
-}
 
 /** Demo-model-sized: 4 layers, width 256, 8/2 heads, vocab 4096 (architecture.md). */
 const DEMO_SIZED: BenchModel = {
@@ -75,11 +66,7 @@ export async function runEngineBench(argv: readonly string[]): Promise<unknown> 
   }
   const report = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-    },
+    machine: machineInfo(),
     copyBandwidthBytesPerSecond: bandwidth,
     quick,
     chunkSize,
@@ -87,9 +74,7 @@ export async function runEngineBench(argv: readonly string[]): Promise<unknown> 
     models: results,
   };
   // Quick runs are smoke checks, not figures to publish: they go to a git-ignored local file.
-  const out = join('bench-results', quick ? 'local-engine-quick.json' : 'engine.json');
-  mkdirSync('bench-results', { recursive: true });
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const out = writeBenchResult(quick ? 'local-engine-quick.json' : 'engine.json', report);
   log(`wrote ${out}`);
   return report;
 }
@@ -103,11 +88,7 @@ async function benchModel(
   bandwidth: number,
 ) {
   const log = (m: string) => process.stderr.write(`[${model.name}] ${m}\n`);
-  const dir = join(defaultCacheDir(), 'bench-models', model.name);
-  if (!existsSync(join(dir, 'config.json'))) {
-    log(`writing random checkpoint to ${dir} (once)`);
-    makeCheckpoint({ family: 'qwen2', outDir: dir, seed: 1, dims: model.dims, onProgress: log });
-  }
+  const dir = benchCheckpoint(model, log, log);
   const t0 = performance.now();
   const { session, manifest } = await openModelSession(dir, {
     ...(threads > 0 ? { intraOpNumThreads: threads } : {}),

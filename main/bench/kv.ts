@@ -12,15 +12,9 @@
  * --quick: 2k only. Figures go to stderr and bench-results/kv.json (--quick:
  * bench-results/local-kv-quick.json, git-ignored).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import type { Calibration } from '../../app/kv/kept-positions';
 import type { KvMethod } from '../../app/kv/methods';
 import { kvBytesPerToken, type ModelSpec } from '../../app/model/model-spec';
-import { makeCheckpoint } from '../../native-models/checkpoint/make-checkpoint';
-import type { CheckpointDims } from '../../native-models/checkpoint/random-spec';
-import { defaultCacheDir } from '../../native-models/onnx/graph-cache';
 import { intFlag, intListFlag, parseArgs } from '../cli/args';
 import { compressCache, selectForScores } from '../engine/document-session/compress-cache';
 import { scoredPrefill } from '../engine/document-session/scored-prefill';
@@ -28,13 +22,10 @@ import { argmax } from '../engine/generation/sampling';
 import type { KvCache } from '../engine/kv/kv-cache';
 import type { ModelSession } from '../engine/runtime/model-session';
 import { openModelSession } from '../engine/runtime/open-model-session';
+import { benchCheckpoint, type BenchModel } from './bench-checkpoint';
+import { machineInfo, writeBenchResult } from './bench-results';
 import { weightBytesPerToken } from './decode-roofline';
 import { measureCopyBandwidth } from './memory-bandwidth';
-
-interface BenchModel {
-  name: string;
-  dims: Partial<CheckpointDims>;
-}
 
 /** The demo model's shape (architecture.md), with room for 32k-token prompts. */
 const DEMO_SIZED: BenchModel = {
@@ -113,11 +104,7 @@ export async function runKvBench(argv: readonly string[]): Promise<unknown> {
   }
   const report = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-    },
+    machine: machineInfo(),
     copyBandwidthBytesPerSecond: bandwidth,
     quick,
     chunkSize,
@@ -127,9 +114,7 @@ export async function runKvBench(argv: readonly string[]): Promise<unknown> {
     note: 'CompressKV here uses a bench-only calibration (heads 0-3 of every layer, descending layer scores): the cost of its 4-head scoring and error-aware budgets, not its quality.',
     models: results,
   };
-  const out = join('bench-results', quick ? 'local-kv-quick.json' : 'kv.json');
-  mkdirSync('bench-results', { recursive: true });
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const out = writeBenchResult(quick ? 'local-kv-quick.json' : 'kv.json', report);
   log(`wrote ${out} (${report.wallSeconds.toFixed(0)} s)`);
   return report;
 }
@@ -145,11 +130,7 @@ interface Plan {
 
 async function benchModel(model: BenchModel, plan: Plan, say: (m: string) => void) {
   const log = (m: string) => say(`[${model.name}] ${m}`);
-  const dir = join(defaultCacheDir(), 'bench-models', model.name);
-  if (!existsSync(join(dir, 'config.json'))) {
-    log(`writing random checkpoint to ${dir} (once)`);
-    makeCheckpoint({ family: 'qwen2', outDir: dir, seed: 1, dims: model.dims });
-  }
+  const dir = benchCheckpoint(model, log);
   const { session, manifest } = await openModelSession(dir, {
     onProgress: () => {},
     ...(plan.threads > 0 ? { intraOpNumThreads: plan.threads } : {}),

@@ -82,14 +82,28 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number): nu
 
 /** Parses "1,2,3" into integers (token ids, budgets, lengths). */
 export function intListFlag(args: ParsedArgs, name: string): number[] | undefined {
+  return listFlag(args, name, Number.isInteger, 'integers');
+}
+
+/** Parses "0,0.25,1" into numbers. */
+export function numberListFlag(args: ParsedArgs, name: string): number[] | undefined {
+  return listFlag(args, name, Number.isFinite, 'numbers');
+}
+
+function listFlag(
+  args: ParsedArgs,
+  name: string,
+  ok: (n: number) => boolean,
+  what: string,
+): number[] | undefined {
   const raw = args.values.get(name);
   if (raw === undefined) return undefined;
   const parts = raw.split(',').filter((s) => s.trim() !== '');
   const nums = parts.map(Number);
-  if (parts.length === 0 || nums.some((n) => !Number.isInteger(n))) {
+  if (parts.length === 0 || !nums.every(ok)) {
     throw new KvLensError(
       'usage',
-      `--${name} must be a comma-separated list of integers, got "${raw}".`,
+      `--${name} must be a comma-separated list of ${what}, got "${raw}".`,
     );
   }
   return nums;

@@ -5,11 +5,21 @@
  * `<path>/output_<k>` so a value can always be traced back to the node that produced it.
  * Small constants (shapes, axes, scalars) are inline and shared by value; weights go to the sink.
  */
-import type { AttributeDef, GraphDef, NodeDef, TensorDef, ValueInfoDef } from './proto/onnx-types';
+import type {
+  AttributeDef,
+  GraphDef,
+  ModelDef,
+  NodeDef,
+  OpsetImport,
+  TensorDef,
+  ValueInfoDef,
+} from './proto/onnx-types';
 import { TensorDataType } from './proto/onnx-types';
 import type { WeightSink } from './weight-sink';
 
 export const MS_DOMAIN = 'com.microsoft';
+export const ONNX_OPSET = 17;
+export const ONNX_IR_VERSION = 8;
 
 export interface NodeOptions {
   attributes?: AttributeDef[];
@@ -67,6 +77,27 @@ export class GraphBuilder {
     const outputs = build();
     const nodes = this.nodes.splice(start);
     return { name, nodes, initializers: [], inputs: [], outputs };
+  }
+
+  /**
+   * The finished model: this graph under `name`, importing the default opset and version 1 of
+   * every other domain a node used.
+   */
+  toModel(name: string): ModelDef {
+    const opsetImports: OpsetImport[] = [{ domain: '', version: ONNX_OPSET }];
+    for (const domain of this.domains) opsetImports.push({ domain, version: 1 });
+    return {
+      irVersion: ONNX_IR_VERSION,
+      opsetImports,
+      producerName: 'kv-lens',
+      graph: {
+        name,
+        nodes: this.nodes,
+        initializers: this.initializers,
+        inputs: this.inputs,
+        outputs: this.outputs,
+      },
+    };
   }
 
   /** An inline int64 constant (1-D unless dims given; `[]` dims is a scalar), shared by value. */

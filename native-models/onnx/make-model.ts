@@ -21,7 +21,7 @@ import {
   pastKeyName,
   pastValueName,
 } from '../../app/model/graph-contract';
-import { attr, GraphBuilder } from './graph-builder';
+import { GraphBuilder } from './graph-builder';
 import {
   type BlockContext,
   type GraphOps,
@@ -32,16 +32,9 @@ import { makeDecoderLayer } from './blocks/make-decoder-layer';
 import { makeEmbedding } from './blocks/make-embedding';
 import { makeLmHead } from './blocks/make-lm-head';
 import { makeRopeTables } from './blocks/make-rope';
-import {
-  TensorDataType,
-  type ModelDef,
-  type OpsetImport,
-  type ValueInfoDef,
-} from './proto/onnx-types';
+import { makeSequenceValues } from './blocks/make-sequence-values';
+import { TensorDataType, type ModelDef, type ValueInfoDef } from './proto/onnx-types';
 import type { WeightSink } from './weight-sink';
-
-export const ONNX_OPSET = 17;
-export const ONNX_IR_VERSION = 8;
 
 function io(
   name: string,
@@ -83,14 +76,7 @@ export async function makeModel(
   const b = new GraphBuilder(sink);
   const ctx: BlockContext = { b, ckpt, spec: ckpt.spec, ops };
   declareIo(b, ctx);
-  const shape = b.node('/model/seq_len/Shape', 'Shape', [INPUT_IDS]);
-  const seqLen = b.node('/model/seq_len/Gather', 'Gather', [shape, b.int64([1], [])], {
-    attributes: [attr.int('axis', 0)],
-  });
-  const scoreRows = b.node('/model/score_rows/Reshape', 'Reshape', [
-    SCORE_ROWS,
-    b.int64([1, 1, 1, -1]),
-  ]);
+  const { seqLen, scoreRows } = makeSequenceValues(b, '/model', INPUT_IDS, SCORE_ROWS);
   const { hidden: embedded, table } = await makeEmbedding(ctx);
   const rope = await makeRopeTables(ctx, POSITION_IDS);
   const shared = { seqLen, scoreRows, pastLengths: PAST_LENGTHS, ...rope };
@@ -101,19 +87,5 @@ export async function makeModel(
     onLayer?.(l + 1, total);
   }
   await makeLmHead(ctx, hidden, seqLen, table);
-
-  const opsetImports: OpsetImport[] = [{ domain: '', version: ONNX_OPSET }];
-  for (const domain of b.domains) opsetImports.push({ domain, version: 1 });
-  return {
-    irVersion: ONNX_IR_VERSION,
-    opsetImports,
-    producerName: 'kv-lens',
-    graph: {
-      name: `kv-lens-${ckpt.spec.family}`,
-      nodes: b.nodes,
-      initializers: b.initializers,
-      inputs: b.inputs,
-      outputs: b.outputs,
-    },
-  };
+  return b.toModel(`kv-lens-${ckpt.spec.family}`);
 }

@@ -1,25 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCheckpoint } from '../../../native-models/checkpoint/make-checkpoint';
+import { cliJson, runCli, type CliRun } from '../testing/run-cli';
 
 let root: string;
 let model: string;
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'main/cli/index.ts', ...args], {
-      env: { ...process.env, KV_LENS_CACHE_DIR: join(root, 'cache') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(...args: string[]): Promise<CliRun> {
+  return runCli(args, { cacheDir: join(root, 'cache') });
 }
 
 beforeAll(() => {
@@ -46,9 +36,7 @@ describe('CLI calibrate', () => {
       '--json',
     );
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const out = JSON.parse(lines[0]!) as { dir: string; where: string; files: string[] };
+    const out = cliJson<{ dir: string; where: string; files: string[] }>(run);
     expect(out.where).toBe('model');
     expect(out.dir).toBe(join(model, 'calibration'));
     expect(out.files.map((f) => f.slice(out.dir.length + 1)).sort()).toEqual([

@@ -11,7 +11,6 @@
  * resumes from the probes already done.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { KvLensError } from '../../../app/errors';
 import { DEMO_MODEL_DIR } from '../../app-service/app-paths';
 import {
   calibrate,
@@ -22,7 +21,7 @@ import { formatProgress } from '../../engine/calibration/progress-clock';
 import { fileHaystack } from '../../engine/niah/haystack';
 import { readNeedlesFile } from '../../engine/niah/needles';
 import { PROVIDER_CHOICES } from '../../engine/runtime/providers';
-import { choiceFlag, intFlag, intListFlag, numberFlag, parseArgs, type ParsedArgs } from '../args';
+import { choiceFlag, intFlag, intListFlag, numberFlag, numberListFlag, parseArgs } from '../args';
 import type { CliCommand } from '../command';
 
 const WHAT: readonly CalibrateWhat[] = ['heads', 'layers', 'all'];
@@ -31,21 +30,6 @@ const WHAT: readonly CalibrateWhat[] = ['heads', 'layers', 'all'];
 export function resolveModelDir(value: string): string {
   if (value === 'default') return DEMO_MODEL_DIR;
   return isAbsolute(value) ? value : resolve(value);
-}
-
-/** Parses "0,0.25,1" into numbers. */
-export function numberListFlag(args: ParsedArgs, name: string): number[] | undefined {
-  const raw = args.values.get(name);
-  if (raw === undefined) return undefined;
-  const parts = raw.split(',').filter((s) => s.trim() !== '');
-  const nums = parts.map(Number);
-  if (parts.length === 0 || nums.some((n) => !Number.isFinite(n))) {
-    throw new KvLensError(
-      'usage',
-      `--${name} must be a comma-separated list of numbers, got "${raw}".`,
-    );
-  }
-  return nums;
 }
 
 export const calibrateCommand: CliCommand = {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { referenceForwardWithCache } from '../../../native-models/reference/refe
 import type { GenerationStats } from '../../engine/generation/generate';
 import { referenceGreedy, relativeError } from '../../engine/runtime/test-model';
 import { ModelTokenizer } from '../../engine/tokenizer/model-tokenizer';
+import { cliJson, runCli, type CliRun } from '../testing/run-cli';
 
 interface GenerateJson {
   tokens: number[];
@@ -17,36 +17,13 @@ interface GenerateJson {
   stats: GenerationStats & { providerRequested: string; providerFallbackReason?: string };
 }
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let root: string;
 let modelDir: string;
 const prompt = [7, 300, 12, 45, 210, 3];
 
-/** `npx tsx main/cli/index.ts ...args` with its own graph cache. */
+/** The CLI with its own graph cache. */
 function cli(...args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'main/cli/index.ts', ...args], {
-      env: { ...process.env, KV_LENS_CACHE_DIR: join(root, 'cache') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** stdout must be exactly one JSON object. */
-function json(run: CliRun): Record<string, unknown> {
-  const lines = run.stdout.trim().split('\n');
-  expect(lines.length).toBe(1);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
+  return runCli(args, { cacheDir: join(root, 'cache') });
 }
 
 describe('CLI: logits and generate', () => {
@@ -63,7 +40,7 @@ describe('CLI: logits and generate', () => {
     const run = await cli('logits', '--model', modelDir, '--tokens', prompt.join(','), '--json');
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/building graph/);
-    const { logits } = json(run) as { logits: number[] };
+    const { logits } = cliJson<{ logits: number[] }>(run);
     const ckpt = openCheckpoint(modelDir);
     const ref = referenceForwardWithCache(ckpt, prompt);
     ckpt.dispose();
@@ -84,7 +61,7 @@ describe('CLI: logits and generate', () => {
       '--json',
     );
     expect(run.code).toBe(0);
-    const out = json(run) as unknown as GenerateJson;
+    const out = cliJson<GenerateJson>(run);
     const ckpt = openCheckpoint(modelDir);
     const ref = referenceForwardWithCache(ckpt, prompt);
     const want = referenceGreedy(ckpt, ref.logits, ref.cache, 8).tokens;
@@ -118,7 +95,7 @@ describe('CLI: logits and generate', () => {
       '--json',
     );
     expect(run.code).toBe(0);
-    const out = json(run) as unknown as GenerateJson;
+    const out = cliJson<GenerateJson>(run);
     const tokenizer = ModelTokenizer.load(modelDir);
     const templated = tokenizer.encode(
       tokenizer.applyChatTemplate([{ role: 'user', content: 'What is in the document?' }], {
@@ -140,13 +117,15 @@ describe('CLI: logits and generate', () => {
       cli('logits', '--model', modelDir, '--tokens', '1,999999', '--json'),
     ]);
     expect(noPrompt.code).toBe(2);
-    expect(json(noPrompt)).toEqual({
+    expect(cliJson(noPrompt)).toEqual({
       error: { code: 'usage', message: 'Give exactly one of --tokens IDS or --prompt TEXT.' },
     });
     expect(badFlag.code).toBe(2);
     expect(missing.code).toBe(1);
-    expect((json(missing).error as { code: string }).code).toBe('not-found');
+    expect((cliJson(missing).error as { code: string }).code).toBe('not-found');
     expect(badToken.code).toBe(1);
-    expect((json(badToken).error as { message: string }).message).toMatch(/outside the vocabulary/);
+    expect((cliJson(badToken).error as { message: string }).message).toMatch(
+      /outside the vocabulary/,
+    );
   });
 });

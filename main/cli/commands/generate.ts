@@ -16,7 +16,7 @@ import {
   type GenerateOptions,
 } from '../../engine/generation/generate';
 import type { SamplingOptions } from '../../engine/generation/sampling';
-import { drain } from '../../engine/document-session/decode-from';
+import { drain } from '../../engine/generation/decode-loop';
 import {
   fullRetention,
   generateCompressed,

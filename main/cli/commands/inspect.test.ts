@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +14,7 @@ import { errorAwareBudgets } from '../../engine/kv/budgets/error-aware-budgets';
 import type { ScoreInput } from '../../engine/kv/score-input';
 import { selectKept } from '../../engine/kv/select-kept';
 import { referenceGreedy } from '../../engine/runtime/test-model';
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { cliJson, runCli, type CliRun } from '../testing/run-cli';
 
 type LayerJson = { budget: number; kept?: number[]; kvHeads?: { kept: number[] }[] };
 interface InspectJson {
@@ -53,25 +47,13 @@ let ckpt: Checkpoint;
 let reference: ReturnType<typeof referenceForwardWithCache>;
 
 function cli(...args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'main/cli/index.ts', ...args], {
-      env: { ...process.env, KV_LENS_CACHE_DIR: join(root, 'cache') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { cacheDir: join(root, 'cache') });
 }
 
 async function ok<T>(...args: string[]): Promise<{ json: T; stderr: string }> {
   const run = await cli(...args, '--json');
   expect(run.code, run.stderr).toBe(0);
-  const lines = run.stdout.trim().split('\n');
-  expect(lines.length).toBe(1);
-  return { json: JSON.parse(lines[0]!) as T, stderr: run.stderr };
+  return { json: cliJson<T>(run), stderr: run.stderr };
 }
 
 /** The policies' input built from the float64 reference (independent of the ONNX path). */

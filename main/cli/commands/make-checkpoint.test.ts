@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../../native-models/checkpoint/open-checkpoint';
+import { cliJson, runCli } from '../testing/run-cli';
 import { makeCheckpointCommand } from './make-checkpoint';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvlens-cli-mk-'));
@@ -48,42 +48,24 @@ describe('make-checkpoint command', () => {
     });
   });
 
-  it('prints one JSON object through the CLI entry point', () => {
+  it('prints one JSON object through the CLI entry point', async () => {
     const out = path.join(tmp, 'cli');
-    const stdout = execFileSync(
-      'npx',
-      [
-        'tsx',
-        'main/cli/index.ts',
-        'make-checkpoint',
-        '--family',
-        'mistral',
-        '--out',
-        out,
-        '--json',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    const json = JSON.parse(stdout) as { dir: string; family: string; files: string[] };
+    const run = await runCli(['make-checkpoint', '--family', 'mistral', '--out', out, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const json = cliJson<{ dir: string; family: string; files: string[] }>(run);
     expect(json).toMatchObject({ dir: out, family: 'mistral' });
     expect(json.files.map((f) => path.basename(f))).toContain('model.safetensors');
-    const bad = spawnSync(
-      'npx',
-      [
-        'tsx',
-        'main/cli/index.ts',
-        'make-checkpoint',
-        '--family',
-        'llama',
-        '--out',
-        out,
-        '--shards',
-        '0',
-        '--json',
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(bad.status).toBe(2);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'usage' } });
+    const bad = await runCli([
+      'make-checkpoint',
+      '--family',
+      'llama',
+      '--out',
+      out,
+      '--shards',
+      '0',
+      '--json',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(cliJson(bad)).toMatchObject({ error: { code: 'usage' } });
   });
 });

@@ -1,25 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCheckpoint } from '../../../native-models/checkpoint/make-checkpoint';
+import { cliJson, runCli, type CliRun } from '../testing/run-cli';
 
 let root: string;
 let model: string;
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'main/cli/index.ts', ...args], {
-      env: { ...process.env, KV_LENS_CACHE_DIR: join(root, 'cache') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(...args: string[]): Promise<CliRun> {
+  return runCli(args, { cacheDir: join(root, 'cache') });
 }
 
 beforeAll(() => {
@@ -51,9 +41,7 @@ describe('CLI niah', () => {
       '--json',
     );
     expect(run.code).toBe(0);
-    const json = JSON.parse(run.stdout.trim()) as {
-      summary: Record<string, Record<string, number>>;
-    };
+    const json = cliJson<{ summary: Record<string, Record<string, number>> }>(run);
     expect(Object.keys(json)).toEqual(['summary']);
     expect(Object.keys(json.summary)).toEqual(['full', 'snapkv', 'compresskv']);
     for (const r of Object.values(json.summary)) {

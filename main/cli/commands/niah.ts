@@ -15,9 +15,9 @@ import { readNeedlesFile } from '../../engine/niah/needles';
 import { writeNiahReport } from '../../engine/niah/niah-report';
 import { NIAH_DEFAULT_MAX_NEW_TOKENS, runNiah } from '../../engine/niah/run-niah';
 import { PROVIDER_CHOICES } from '../../engine/runtime/providers';
-import { choiceFlag, intFlag, intListFlag, parseArgs } from '../args';
+import { choiceFlag, intFlag, intListFlag, numberListFlag, parseArgs } from '../args';
 import type { CliCommand } from '../command';
-import { numberListFlag, resolveModelDir } from './calibrate';
+import { resolveModelDir } from './calibrate';
 
 const DEFAULTS = {
   methods: ['full', 'streamingllm', 'h2o', 'snapkv', 'pyramidkv', 'compresskv'] as KvMethod[],

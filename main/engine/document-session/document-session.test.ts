@@ -9,7 +9,7 @@ import { generateAll } from '../generation/generate';
 import { selectKept } from '../kv/select-kept';
 import { openTestModel, type TestModel } from '../runtime/test-model';
 import { ModelTokenizer } from '../tokenizer/model-tokenizer';
-import { drain } from './decode-from';
+import { drain } from '../generation/decode-loop';
 import { DocumentSession, type DocumentModel } from './document-session';
 
 const DOCUMENT =

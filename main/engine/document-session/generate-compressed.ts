@@ -3,7 +3,7 @@
  * `generate --method/--budget` path; a document session does the same in separate steps so it
  * can keep the prefix and re-select.
  */
-import type { GeneratedToken, GenerationStats } from '../generation/generate';
+import { generationStats, type GeneratedToken, type GenerationStats } from '../generation/generate';
 import type { PrefillProgress } from '../generation/prefill';
 import type { ModelSession } from '../runtime/model-session';
 import {
@@ -56,28 +56,14 @@ export async function* generateCompressed(
     cache = c.cache;
     full.dispose();
     const compressMs = c.selectMs + c.gatherMs;
-    let firstTokenAt = 0;
-    const it = decodeFrom(session, cache, pre.logits, o);
-    let step = await it.next();
-    while (!step.done) {
-      if (step.value.index === 0) firstTokenAt = performance.now();
-      yield step.value;
-      step = await it.next();
-    }
-    const d = step.value;
+    const d = yield* decodeFrom(session, cache, pre.logits, o);
+    const prefilled = { tokens: promptIds.length, ms: pre.ms };
     const stats: CompressedGenerationStats = {
-      promptTokens: promptIds.length,
-      newTokens: d.newTokens,
-      prefillMs: pre.ms,
-      prefillTokensPerSecond: pre.ms > 0 ? (promptIds.length * 1000) / pre.ms : 0,
-      timeToFirstTokenMs: firstTokenAt - start,
-      compressMs,
-      decodeMs: d.decodeMs,
-      decodeTokensPerSecond: d.decodeTokensPerSecond,
-      provider: session.report.provider,
-      kvBytesFull,
-      kvBytes: cache.bytes(),
-      stopReason: d.stopReason,
+      ...generationStats(session, promptIds.length, prefilled, compressMs, d, {
+        start,
+        kvBytesFull,
+        kvBytes: cache.bytes(),
+      }),
       retention: summarise(o.request, c),
       selectMs: c.selectMs,
       gatherMs: c.gatherMs,

@@ -5,10 +5,10 @@
  * Decode positions are explicit (T, T+1, ...) from the cache's own counter, never its length, so
  * a compressed cache decodes at the same positions as the full one (compresskv.md).
  */
-import { CancelledError, KvLensError } from '../../../app/errors';
 import type { KvCache } from '../kv/kv-cache';
 import type { ScoreInput } from '../kv/score-input';
 import type { ModelSession } from '../runtime/model-session';
+import { checkMaxNewTokens, decodeLoop, drain, type DecodeResult } from './decode-loop';
 import { prefill, type PrefillOptions } from './prefill';
 import { Sampler, type SamplingOptions } from './sampling';
 
@@ -88,12 +88,9 @@ export async function* generate(
   promptIds: readonly number[],
   options: GenerateOptions = {},
 ): AsyncGenerator<GeneratedToken, GenerationResult, undefined> {
-  const maxNew = options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
-  if (!Number.isInteger(maxNew) || maxNew < 1) {
-    throw new KvLensError('invalid-argument', `max new tokens must be >= 1, got ${maxNew}.`);
-  }
+  // Bad options fail here, before any prefill work.
+  const maxNew = checkMaxNewTokens(options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS);
   const sampler = new Sampler(options.sampling ?? { kind: 'greedy' });
-  const eos = new Set(options.eosIds ?? []);
   const start = performance.now();
   // Room for the prompt, and for the decode steps unless a compress hook will build the decode
   // cache anyway: then no prefill chunk or decode step has to copy the cache to grow it.
@@ -120,56 +117,16 @@ export async function* generate(
       }
     }
     const compressMs = performance.now() - compressStart;
-    cache.reserve(decodeRoom);
-    const tokens: number[] = [];
-    let text = '';
-    let logits = pre.logits;
-    let firstTokenAt = 0;
-    // Decode time counts forward passes and sampling, not the time the consumer holds a token.
-    let decodeMs = 0;
-    let stepStart = -1;
-    let stopReason: GenerationStats['stopReason'] = 'max-new-tokens';
-    for (;;) {
-      if (options.signal?.aborted) throw new CancelledError('Generation');
-      const tokenId = sampler.next(logits);
-      if (stepStart >= 0) decodeMs += performance.now() - stepStart;
-      tokens.push(tokenId);
-      if (tokens.length === 1) firstTokenAt = performance.now();
-      const isEos = eos.has(tokenId);
-      const delta = isEos || !options.text ? '' : options.text.push(tokenId);
-      text += delta;
-      yield { tokenId, text: delta, index: tokens.length - 1 };
-      if (isEos) {
-        stopReason = 'eos';
-        break;
-      }
-      if (tokens.length >= maxNew) break;
-      if (options.signal?.aborted) throw new CancelledError('Generation');
-      stepStart = performance.now();
-      const out = await session.run({
-        inputIds: [tokenId],
-        positionIds: [cache.nextPosition],
-        cache,
-      });
-      logits = out.logits;
-    }
-    const tail = options.text?.flush() ?? '';
-    text += tail;
-    const stats: GenerationStats = {
-      promptTokens: promptIds.length,
-      newTokens: tokens.length,
-      prefillMs: pre.ms,
-      prefillTokensPerSecond: rate(pre.tokens, pre.ms),
-      timeToFirstTokenMs: firstTokenAt - start,
-      compressMs,
-      decodeMs,
-      decodeTokensPerSecond: rate(tokens.length - 1, decodeMs),
-      provider: session.report.provider,
+    const d = yield* decodeLoop(session, cache, pre.logits, sampler, {
+      ...options,
+      maxNewTokens: maxNew,
+    });
+    const stats = generationStats(session, promptIds.length, pre, compressMs, d, {
+      start,
       kvBytesFull,
       kvBytes: cache.bytes(),
-      stopReason,
-    };
-    const result: GenerationResult = { tokens, text, stats };
+    });
+    const result: GenerationResult = { tokens: d.tokens, text: d.text, stats };
     if (options.keepCache) {
       keep = true;
       result.cache = cache;
@@ -185,6 +142,35 @@ export async function* generate(
   }
 }
 
+/**
+ * The figures of one generation from its parts: prefill (`prefilled` tokens in `ms`), the
+ * compression time, the decode result, the start time and the cache sizes before and after.
+ */
+export function generationStats(
+  session: ModelSession,
+  promptTokens: number,
+  prefilled: { tokens: number; ms: number },
+  compressMs: number,
+  d: DecodeResult,
+  at: { start: number; kvBytesFull: number; kvBytes: number },
+): GenerationStats {
+  const { tokens, ms } = prefilled;
+  return {
+    promptTokens,
+    newTokens: d.newTokens,
+    prefillMs: ms,
+    prefillTokensPerSecond: ms > 0 ? (tokens * 1000) / ms : 0,
+    timeToFirstTokenMs: d.firstTokenAt - at.start,
+    compressMs,
+    decodeMs: d.decodeMs,
+    decodeTokensPerSecond: d.decodeTokensPerSecond,
+    provider: session.report.provider,
+    kvBytesFull: at.kvBytesFull,
+    kvBytes: at.kvBytes,
+    stopReason: d.stopReason,
+  };
+}
+
 /** Runs `generate` to the end and returns its result (for the CLI and tests). */
 export async function generateAll(
   session: ModelSession,
@@ -192,14 +178,5 @@ export async function generateAll(
   options: GenerateOptions = {},
   onToken?: (t: GeneratedToken) => void,
 ): Promise<GenerationResult> {
-  const it = generate(session, promptIds, options);
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return r.value;
-    onToken?.(r.value);
-  }
-}
-
-function rate(n: number, ms: number): number {
-  return ms > 0 ? (n * 1000) / ms : 0;
+  return drain(generate(session, promptIds, options), onToken);
 }

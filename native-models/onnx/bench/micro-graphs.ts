@@ -46,19 +46,7 @@ function context(spec: ModelSpec, ops: Partial<GraphOps>): BlockContext {
 }
 
 function finish(ctx: BlockContext): Uint8Array {
-  const { b } = ctx;
-  const opsetImports = [
-    { domain: '', version: 17 },
-    ...[...b.domains].map((domain) => ({ domain, version: 1 })),
-  ];
-  const graph = {
-    name: 'bench',
-    nodes: b.nodes,
-    initializers: b.initializers,
-    inputs: b.inputs,
-    outputs: b.outputs,
-  };
-  return encodeModel({ irVersion: 8, opsetImports, producerName: 'kv-lens', graph });
+  return encodeModel(ctx.b.toModel('bench'));
 }
 
 /** x [1,S,h] -> RMSNorm, `layers` times in a chain. */

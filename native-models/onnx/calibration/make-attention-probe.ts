@@ -28,9 +28,9 @@ import {
 } from '../blocks/block-context';
 import { makeAttention } from '../blocks/make-attention';
 import { makeRopeTables } from '../blocks/make-rope';
-import { attr, GraphBuilder } from '../graph-builder';
-import { ONNX_IR_VERSION, ONNX_OPSET } from '../make-model';
-import { TensorDataType, type ModelDef, type OpsetImport } from '../proto/onnx-types';
+import { makeSequenceValues } from '../blocks/make-sequence-values';
+import { GraphBuilder } from '../graph-builder';
+import { TensorDataType, type ModelDef } from '../proto/onnx-types';
 import type { WeightSink } from '../weight-sink';
 import { attnOutputName, layerInputName } from './calibration-contract';
 
@@ -57,14 +57,7 @@ export async function makeAttentionProbe(
     b.outputs.push({ name: attnScoresName(l), elemType: f32, shape: [1, H, `total_${l}`] });
     b.outputs.push({ name: attnScoresAllName(l), elemType: f32, shape: [1, H, `total_${l}`] });
   }
-  const shape = b.node('/probe/seq_len/Shape', 'Shape', [POSITION_IDS]);
-  const seqLen = b.node('/probe/seq_len/Gather', 'Gather', [shape, b.int64([1], [])], {
-    attributes: [attr.int('axis', 0)],
-  });
-  const scoreRows = b.node('/probe/score_rows/Reshape', 'Reshape', [
-    SCORE_ROWS,
-    b.int64([1, 1, 1, -1]),
-  ]);
+  const { seqLen, scoreRows } = makeSequenceValues(b, '/probe', POSITION_IDS, SCORE_ROWS);
   const rope = await makeRopeTables(ctx, POSITION_IDS);
   // No past_lengths: the probe is fed exact-size caches, so each past length is its buffer's.
   const shared = { seqLen, scoreRows, ...rope };
@@ -74,18 +67,5 @@ export async function makeAttentionProbe(
       outputNames: [attnOutputName(l)],
     });
   }
-  const opsetImports: OpsetImport[] = [{ domain: '', version: ONNX_OPSET }];
-  for (const domain of b.domains) opsetImports.push({ domain, version: 1 });
-  return {
-    irVersion: ONNX_IR_VERSION,
-    opsetImports,
-    producerName: 'kv-lens',
-    graph: {
-      name: `kv-lens-attention-probe-${spec.family}`,
-      nodes: b.nodes,
-      initializers: b.initializers,
-      inputs: b.inputs,
-      outputs: b.outputs,
-    },
-  };
+  return b.toModel(`kv-lens-attention-probe-${spec.family}`);
 }
