@@ -1,6 +1,7 @@
 /**
- * Where the app finds its own files (built renderer, demo model). The user's data folder is
- * main/store/data-dir.ts's resolveDataDir, the same for the desktop app, browser mode and the CLI.
+ * Where the app finds its own files (built renderer, demo model, sample documents). The user's
+ * data folder is main/store/data-dir.ts's resolveDataDir, the same for the desktop app, browser
+ * mode and the CLI.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +26,7 @@ export const APP_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const RENDERER_DIST = join(APP_ROOT, 'dist', 'renderer');
 export const RENDERER_SRC = join(APP_ROOT, 'renderer');
 export const DEMO_MODEL_DIR = join(APP_ROOT, 'native-models', 'demo-model', 'weights');
+export const SAMPLES_DIR = join(APP_ROOT, 'assets', 'samples');
 
 /** The demo model's folder name among a packaged app's resources (electron-builder.yml `to`). */
 export const PACKAGED_DEMO_MODEL_NAME = 'demo-model';
@@ -38,4 +40,18 @@ export function demoModelDir(packagedResourcesPath: string | null): string {
   return packagedResourcesPath === null
     ? DEMO_MODEL_DIR
     : join(packagedResourcesPath, PACKAGED_DEMO_MODEL_NAME);
+}
+
+/** The sample PDFs' folder name among a packaged app's resources (electron-builder.yml `to`). */
+export const PACKAGED_SAMPLES_NAME = 'samples';
+
+/**
+ * The sample documents' folder (the first one opens on a library's first start):
+ * `<resourcesPath>/samples` in a packaged app (an extra resource, like the demo model), the
+ * source tree's assets/samples otherwise (pass null).
+ */
+export function samplesDir(packagedResourcesPath: string | null): string {
+  return packagedResourcesPath === null
+    ? SAMPLES_DIR
+    : join(packagedResourcesPath, PACKAGED_SAMPLES_NAME);
 }

@@ -23,6 +23,7 @@ import { TaskRegistry } from './task-registry';
 import { DocumentLibrary } from './document-library';
 import { ChatRunner } from './chat/chat-runner';
 import { createHandlers } from './create-handlers';
+import { offerWelcomeSample } from './welcome-sample';
 
 export interface AppServiceOptions {
   mode: AppMode;
@@ -31,6 +32,13 @@ export interface AppServiceOptions {
   dataDir: string | null;
   /** The bundled demo model's folder (the default model). */
   demoModelDir: string;
+  /**
+   * The sample PDFs' folder: a new library opens the first one (welcome-sample.ts). Absent or
+   * null: no sample (tests and tools that want an empty library).
+   */
+  samplesDir?: string | null;
+  /** Where notices that need no answer go (a missing sample); stderr when absent. */
+  log?: (message: string) => void;
 }
 
 export type EventListener = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void;
@@ -51,8 +59,11 @@ export interface ServiceParts {
 
 export class AppService {
   readonly handlers: RequestHandlers;
+  /** Settles when the start's own work (the sample on a first start) is over; never rejects. */
+  readonly started: Promise<void>;
   private readonly listeners = new Set<EventListener>();
   private readonly parts: ServiceParts;
+  private disposed = false;
 
   constructor(options: AppServiceOptions) {
     const emit: EmitEvent = (channel, payload) => {
@@ -98,6 +109,20 @@ export class AppService {
     };
     this.parts = parts;
     this.handlers = createHandlers(parts);
+    const samplesDir = options.samplesDir ?? null;
+    this.started =
+      samplesDir === null
+        ? Promise.resolve()
+        : offerWelcomeSample({
+            dataDir: options.dataDir,
+            samplesDir,
+            documents,
+            // Through the request's handler, so the window sees progress and the new state.
+            open: (source, taskId) =>
+              this.handlers['document:open']({ source, password: null, taskId }),
+            alive: () => !this.disposed,
+            log: options.log ?? ((m) => process.stderr.write(`${m}\n`)),
+          }).then(() => undefined);
   }
 
   /** Subscribes to every event; returns the unsubscribe function. */
@@ -123,6 +148,7 @@ export class AppService {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.parts.tasks.dispose();
     this.parts.chat.dispose();
     this.parts.documents.dispose();

@@ -2,11 +2,11 @@
  * Entry of the engine process that Electron's main starts with utilityProcess.fork: the app
  * service (engine, documents, conversations) lives here, off the window's main thread.
  *
- * argv: --data-dir DIR --demo-model DIR --version V
+ * argv: --data-dir DIR --demo-model DIR --samples DIR --version V
  */
 import { AppService } from './app-service';
 import { serveOverPort, type PortLike } from './service-port';
-import { DEMO_MODEL_DIR } from './app-paths';
+import { DEMO_MODEL_DIR, SAMPLES_DIR } from './app-paths';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -29,6 +29,7 @@ const service = new AppService({
   version: flag('version') ?? '0.0.0',
   dataDir: flag('data-dir') ?? null,
   demoModelDir: flag('demo-model') ?? DEMO_MODEL_DIR,
+  samplesDir: flag('samples') ?? SAMPLES_DIR,
 });
 // utilityProcess delivers MessageEvent-like objects ({ data }); unwrap to the message itself.
 serveOverPort(parentPort as unknown as PortLike, service, (m) => (m as { data: unknown }).data);

@@ -6,7 +6,7 @@
 import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { RENDERER_DIST, demoModelDir } from '../app-service/app-paths';
+import { RENDERER_DIST, demoModelDir, samplesDir } from '../app-service/app-paths';
 import { APP_VERSION } from '../app-service/app-version';
 import { resolveDataDir } from '../store/data-dir';
 import { EngineProcess } from './engine-process';
@@ -46,6 +46,9 @@ function start(): void {
       '--demo-model',
       // Packaged: electron-builder put the demo model beside app.asar (extraResources).
       demoModelDir(app.isPackaged ? process.resourcesPath : null),
+      // The first start opens a sample; packaged, they are extra resources beside the model.
+      '--samples',
+      samplesDir(app.isPackaged ? process.resourcesPath : null),
       '--version',
       APP_VERSION,
     ],

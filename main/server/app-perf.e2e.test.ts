@@ -56,6 +56,8 @@ describe('app performance figures', () => {
       port: 0,
       dataDir: null,
       demoModelDir: join(root, 'model'),
+      // No first-start sample: the figures time only the documents each test opens.
+      samplesDir: null,
       log: () => {},
     });
     host = started.host;

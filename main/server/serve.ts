@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { KvLensError, toErrorInfo } from '../../app/errors';
 import { intFlag, parseArgs } from '../cli/args';
 import { AppService } from '../app-service/app-service';
-import { DEMO_MODEL_DIR, RENDERER_DIST } from '../app-service/app-paths';
+import { DEMO_MODEL_DIR, RENDERER_DIST, SAMPLES_DIR } from '../app-service/app-paths';
 import { resolveDataDir } from '../store/data-dir';
 import { startHostServer, type HostServer } from './host-server';
 import { ensureRendererBuilt } from './renderer-build';
@@ -17,6 +17,8 @@ export interface BrowserModeOptions {
   dataDir: string | null;
   /** The default model's folder (the bundled demo model unless given). */
   demoModelDir?: string;
+  /** Sample PDFs for a library's first start (the bundled ones unless given; null: none). */
+  samplesDir?: string | null;
   log: (message: string) => void;
 }
 
@@ -30,6 +32,8 @@ export async function startBrowserMode(
     version: APP_VERSION,
     dataDir: options.dataDir,
     demoModelDir: options.demoModelDir ?? DEMO_MODEL_DIR,
+    samplesDir: options.samplesDir === undefined ? SAMPLES_DIR : options.samplesDir,
+    log: options.log,
   });
   const host = await startHostServer({ service, staticDir: RENDERER_DIST, port: options.port });
   return { host, service };
