@@ -4,7 +4,7 @@
  *
  * Flags: --browser (skip Electron), --port N (browser mode; default 5178, busy -> any free port).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -40,13 +40,34 @@ export function electronBinary(env: NodeJS.ProcessEnv = process.env): string | n
 
 /** Why Electron cannot open a window here, or null when it should. */
 export function electronUnavailableReason(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (electronBinary(env) === null) {
-    return 'the Electron binary is not downloaded (node_modules/electron has no executable; run `npx install-electron` where its download host is reachable)';
-  }
   if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
     return 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)';
   }
+  if (electronBinary(env) === null && !downloadElectron()) {
+    return 'the Electron binary is not downloaded and its download failed (node_modules/electron has no executable; run `npx install-electron` where its download host is reachable)';
+  }
   return null;
+}
+
+/**
+ * Fetches the Electron runtime with the electron package's own installer. npm 11 runs no install
+ * scripts of dependencies by default, so on a fresh clone the first `npm start` downloads it; an
+ * offline machine fails fast and gets browser mode.
+ */
+function downloadElectron(): boolean {
+  let installer: string;
+  try {
+    installer = join(
+      dirname(createRequire(import.meta.url).resolve('electron/package.json')),
+      'install.js',
+    );
+  } catch {
+    return false;
+  }
+  if (!existsSync(installer)) return false;
+  log('Downloading the Electron runtime (first start only)...');
+  const result = spawnSync(process.execPath, [installer], { stdio: 'inherit', timeout: 600_000 });
+  return result.status === 0 && electronBinary() !== null;
 }
 
 async function startDesktop(): Promise<number> {
