@@ -4,7 +4,7 @@ import random
 
 import torch
 
-from . import datagen
+from . import datagen, recall
 from .train_tokenizer import render_chat
 
 
@@ -25,41 +25,74 @@ def encode_sample(tok, sample):
     return segs
 
 
-def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False):
+def _chat_row(tok, sample, lm_weight, value_weight):
+    """(ids, weights, answer flags, value flags) of one chat sample; entry i concerns predicting ids[i].
+
+    Value flags mark every reply's copied value (all turns); those positions get value_weight.
+    """
+    segs = encode_sample(tok, sample)
+    values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
+    ids, wts, ans, val, k = [], [], [], [], 0
+    for seg, is_answer in segs:
+        flags = [False] * len(seg)
+        if is_answer:
+            v = tok.encode(" " + values[k])
+            j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
+            flags[j : j + len(v)] = [True] * len(v)
+            k += 1
+        ids += seg
+        wts += [(value_weight if f else 1.0) if is_answer else lm_weight for f in flags]
+        ans += [is_answer] * len(seg)
+        val += flags
+    return ids, wts, ans, val
+
+
+def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
+               value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
-    and lm_weight on the other positions (document language modelling). With value_mask, a fifth
-    tensor marks the positions that predict the first reply's value tokens (the copied span).
+    (value_weight on the copied value tokens) and lm_weight on the other positions (document
+    language modelling). With value_mask, a fifth tensor marks the positions that predict the
+    first reply's value tokens (the copied span). kv_frac / repeat_frac of the rows are
+    associative-recall tasks (recall.py) instead of documents: key/value lists with questions, and
+    repeated random sequences with loss on the repeat (not part of answer_mask; small_vocab of
+    them drawn from a few distinct ids).
     """
-    rows, values = [], []
+    rows = []
     for _ in range(n):
-        # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
-        s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups)
-        rows.append(encode_sample(tok, s))
-        values.append(tok.encode(" " + s["value"]))
-    S = max(sum(len(ids) for ids, _ in segs) for segs in rows)
+        # No draw when there are no recall rows, so document batches stay reproducible from a seed.
+        r = rng.random() if kv_frac or repeat_frac else 1.0
+        if r < repeat_frac:
+            ids_, wts = recall.repeat_row(rng, target_tokens, small_vocab=small_vocab)
+            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), True))
+            continue
+        if r < repeat_frac + kv_frac:
+            s = recall.kv_sample(rng, max(48, target_tokens - 30 - 25 * max_followups), tok.count, 1 + max_followups)
+        else:
+            # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
+            s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups)
+        row = _chat_row(tok, s, lm_weight, value_weight)
+        first_val = [False] * len(row[3])
+        # The first reply's value: the first run of value flags.
+        i = row[3].index(True)
+        while i < len(first_val) and row[3][i]:
+            first_val[i] = True
+            i += 1
+        rows.append((row[0], row[1], row[2], first_val, False))
+    S = max(len(r[0]) for r in rows)
     ids = torch.full((n, S), pad_id, dtype=torch.long)
     tgt = torch.full((n, S), pad_id, dtype=torch.long)
     w = torch.zeros((n, S))
     amask = torch.zeros((n, S), dtype=torch.bool)
     vmask = torch.zeros((n, S), dtype=torch.bool)
-    for r, segs in enumerate(rows):
-        p_len, ans, val = len(segs[0][0]), segs[1][0], values[r]
-        j = next(i for i in range(len(ans)) if ans[i : i + len(val)] == val)
-        vmask[r, p_len + j - 1 : p_len + j + len(val) - 1] = True
-        seq = [t for seg, _ in segs for t in seg]
+    for r, (seq, wts, ans, val, _) in enumerate(rows):
         ids[r, : len(seq)] = torch.tensor(seq)
         tgt[r, : len(seq) - 1] = torch.tensor(seq[1:])
-        pos = 0
-        for seg, is_answer in segs:
-            # Position i predicts token i+1: an answer segment [pos, pos+len) is predicted from pos-1.
-            if is_answer:
-                w[r, pos - 1 : pos + len(seg) - 1] = 1.0
-                amask[r, pos - 1 : pos + len(seg) - 1] = True
-            else:
-                w[r, max(0, pos - 1) : pos + len(seg) - 1] = lm_weight
-            pos += len(seg)
+        # Position i predicts token i+1.
+        w[r, : len(seq) - 1] = torch.tensor(wts[1:])
+        amask[r, : len(seq) - 1] = torch.tensor(ans[1:])
+        vmask[r, : len(seq) - 1] = torch.tensor(val[1:])
     return (ids, tgt, w, amask, vmask) if value_mask else (ids, tgt, w, amask)
 
 

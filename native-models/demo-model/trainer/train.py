@@ -34,7 +34,7 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
-from . import bpe, dataset, export  # noqa: E402
+from . import bpe, dataset, export, init_heads  # noqa: E402
 from .model import Decoder, default_config  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
@@ -50,9 +50,12 @@ def parse_schedule(s):
     return out
 
 
-def length_for(schedule, frac, rng):
-    """Curriculum: the phase's max length half the time, shorter lengths otherwise (all depths)."""
-    L = next((L for end, L in schedule if frac < end), schedule[-1][1])
+def length_for(schedule, frac, rng, floor=0):
+    """Curriculum: the phase's max length half the time, shorter lengths otherwise (all depths).
+
+    floor: a maximum length reached earlier by the adaptive curriculum (never shorter than that).
+    """
+    L = max(floor, next((L for end, L in schedule if frac < end), schedule[-1][1]))
     return rng.choices([L, max(128, L // 2), max(128, L // 4)], [0.5, 0.3, 0.2])[0]
 
 
@@ -65,11 +68,16 @@ def lr_at(step, progress, peak, warmup):
 
 
 @torch.no_grad()
-def evaluate(model, probes, device):
-    """Teacher-forced accuracy: acc = whole reply right, value_acc = the copied value right."""
+def evaluate(model, probes, device, max_len=None):
+    """Teacher-forced accuracy: acc = whole reply right, value_acc = the copied value right.
+
+    max_len: skip probes longer than this (the long ones are slow while training is still short).
+    """
     model.eval()
     res = {}
     for L, items in probes.items():
+        if max_len and L > max_len and L != min(probes):
+            continue
         ok, vok, loss, n = 0, 0, 0.0, 0
         for ids, tgt, w, am, vm in items:
             logits = model(ids.to(device))
@@ -102,6 +110,7 @@ def main():
     ap.add_argument("--lm-weight", type=float, default=0.1, help="loss weight of document tokens")
     ap.add_argument("--max-followups", type=int, default=3, help="extra questions per document (later turns)")
     ap.add_argument("--eval-every", type=int, default=25)
+    ap.add_argument("--eval-minutes", type=float, default=1e9, help="also evaluate when this long has passed")
     ap.add_argument("--ckpt-every", type=int, default=50)
     ap.add_argument("--probe-lengths", default="256,512,1024")
     ap.add_argument("--probes", type=int, default=24)
@@ -110,6 +119,23 @@ def main():
     ap.add_argument("--heads", type=int, default=8)
     ap.add_argument("--kv-heads", type=int, default=2)
     ap.add_argument("--intermediate", type=int, default=768)
+    ap.add_argument("--value-weight", type=float, default=1.0, help="loss weight of copied value tokens")
+    ap.add_argument("--kv-frac", type=float, default=0.0, help="share of rows that are key/value-list recall")
+    ap.add_argument("--repeat-frac", type=float, default=0.0, help="share of rows that are repeated random ids")
+    ap.add_argument("--repeat-small-vocab", type=float, default=0.0,
+                    help="share of repeat rows over 8-48 distinct ids (needs multi-token matching)")
+    ap.add_argument("--recall-end", type=float, default=1.0,
+                    help="recall shares fall linearly to a third of their value by this progress")
+    ap.add_argument("--adaptive", default="",
+                    help="lengths, e.g. 256,512,1024,2048,4096: move to the next one when the probe value_acc "
+                         "at the current one reaches --advance-at (the schedule still sets a minimum)")
+    ap.add_argument("--advance-at", type=float, default=0.5)
+    ap.add_argument("--prev-head", type=float, default=0.0,
+                    help="start layer 0 head 0 as a previous-token head with this q/k size (0: off; see init_heads.py)")
+    ap.add_argument("--prev-head-shared", type=float, default=1.0,
+                    help="norm of the direction added to every embedding for --prev-head")
+    ap.add_argument("--shared-embed", type=float, default=0.0,
+                    help="std of one random vector added to every embedding row at init (0: off)")
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
 
@@ -132,19 +158,34 @@ def main():
     if len(tok.vocab) > cfg["vocab_size"]:
         raise SystemExit(f"tokenizer has {len(tok.vocab)} tokens > vocab_size {cfg['vocab_size']}")
     model = Decoder(cfg).to(device)
+    if a.prev_head and not a.resume:
+        init_heads.init_previous_token_head(model.cpu(), shared_norm=a.prev_head_shared, sharpness=a.prev_head)
+        model.to(device)
+    if a.shared_embed:
+        # One direction shared by every token embedding: a position-independent component that
+        # query/key projections can use for RoPE-relative (previous-token) attention from step 0.
+        # It shifts all tied logits equally, so the output distribution is unchanged.
+        with torch.no_grad():
+            model.model.embed_tokens.weight += a.shared_embed * torch.randn(cfg["hidden_size"])
     decay = [p for n, p in model.named_parameters() if p.dim() == 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=a.lr, betas=(0.9, 0.95))
     step, tokens_seen, minutes_before, rng = 0, 0, 0.0, random.Random(a.seed)
+    levels = [int(x) for x in a.adaptive.split(",")] if a.adaptive else []
+    level = 0
     if a.resume and os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location=device)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, tokens_seen, minutes_before = ck["step"], ck["tokens"], ck.get("minutes", 0.0)
         rng.setstate(ck["rng"])
+        level = ck.get("level", 0)
         torch.set_rng_state(ck["torch_rng"])
+    # The previous-token head's query/key rows are held fixed (see init_heads.py): in the A/B runs
+    # training eroded it (attention on i-1 fell from 1.0 to 0.4 in 400 steps) before induction formed.
         log({"event": "resume", "step": step})
+    frozen = init_heads.frozen_rows(model) if a.prev_head else []
     n_params = sum(p.numel() for p in model.parameters())
     log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
     lengths = [int(x) for x in a.probe_lengths.split(",")]
@@ -158,10 +199,11 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "tokens": tokens_seen,
-                    "minutes": minutes(), "rng": rng.getstate(), "torch_rng": torch.get_rng_state(), "config": cfg}, ckpt_path + ".tmp")
+                    "minutes": minutes(), "rng": rng.getstate(), "torch_rng": torch.get_rng_state(), "config": cfg, "level": level}, ckpt_path + ".tmp")
         os.replace(ckpt_path + ".tmp", ckpt_path)
 
     t_last, tok_last = time.time(), 0
+    t_eval = time.time()
     model.train()
     # Progress is whichever budget runs out first, steps or minutes (summed over resumes), so the
     # curriculum reaches its longest contexts and the LR decays even when time is the limit.
@@ -169,13 +211,18 @@ def main():
     while progress() < 1.0:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, progress(), a.lr, a.warmup)
-        L = length_for(schedule, progress(), rng)
+        L = length_for(schedule, progress(), rng, levels[level] if levels else 0)
+        cur_max = max(levels[level] if levels else 0, next((x for end, x in schedule if progress() < end), schedule[-1][1]))
+        decay = 1.0 - (2 / 3) * min(1.0, progress() / a.recall_end)
+        kv_frac, repeat_frac = a.kv_frac * decay, (a.repeat_frac * decay if L <= 512 else 0.0)
         micro_n = max(1, a.micro_tokens // L)
         n_micro = max(1, a.step_tokens // (micro_n * L))
         opt.zero_grad(set_to_none=True)
         tot_loss, tot_ans, tot_w, step_tok = 0.0, 0.0, 0.0, 0
         for _ in range(n_micro):
-            ids, tgt, w, am = dataset.make_batch(tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups)
+            ids, tgt, w, am = dataset.make_batch(tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups,
+                                               value_weight=a.value_weight, kv_frac=kv_frac, repeat_frac=repeat_frac,
+                                               small_vocab=a.repeat_small_vocab)
             ids, tgt, w, am = ids.to(device), tgt.to(device), w.to(device), am.to(device)
             logits = model(ids)
             ce = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), reduction="none")
@@ -183,22 +230,33 @@ def main():
             loss = (ce * w).sum() / w.sum() / n_micro
             loss.backward()
             tot_loss += loss.item()
-            tot_ans += (ce[am].mean().item()) / n_micro
+            if am.any():  # a micro-batch of repeat rows only has no answers
+                tot_ans += (ce[am].mean().item()) / n_micro
             step_tok += ids.numel()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        init_heads.restore_rows(frozen)
         step += 1
         tokens_seen += step_tok
         tok_last += step_tok
-        if step % 5 == 0:
+        if step % 5 == 0 or step == 1:
             dt = time.time() - t_last
             log({"step": step, "len": L, "progress": round(progress(), 4), "loss": round(tot_loss, 4), "answer_loss": round(tot_ans, 4),
                  "lr": round(opt.param_groups[0]["lr"], 6), "tok_per_s": round(tok_last / dt, 1), "tokens": tokens_seen})
             t_last, tok_last = time.time(), 0
-        if step % a.eval_every == 0:
-            log({"step": step, "eval": evaluate(model, probes, device)})
+        evaluated = step % a.eval_every == 0 or time.time() - t_eval > 60 * a.eval_minutes
+        if evaluated:
+            t_eval = time.time()
+            ev = evaluate(model, probes, device, cur_max)
+            log({"step": step, "eval": ev, "level": levels[level] if levels else None})
+            # Adaptive curriculum: grow the context once copying works at the current length.
+            if levels and level + 1 < len(levels):
+                probe_L = max((x for x in ev if x <= levels[level]), default=None)
+                if probe_L is not None and ev[probe_L]["value_acc"] >= a.advance_at:
+                    level += 1
+                    log({"step": step, "event": "advance", "max_len": levels[level]})
             t_last, tok_last = time.time(), 0
-        if step % a.ckpt_every == 0:
+        if step % a.ckpt_every == 0 or evaluated:  # also after every evaluation
             save()
     save()
     final = evaluate(model, probes, device)
