@@ -1,6 +1,8 @@
 // Layer rules from shared/design/architecture.md, enforced like VS Code's layer checks:
 // app/ imports nothing outside app/; renderer/ never imports main/ or Node; only main/electron/
-// imports electron; native-models/ imports app/ but not main/ or renderer/.
+// imports electron; native-models/ imports app/ but not main/ or renderer/. One addition to the
+// table in architecture.md: main/ may import native-models/, because the CLI and the app build a
+// model's ONNX graph from its checkpoint on first use.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
