@@ -59,6 +59,11 @@ export interface ModelInfo {
   calibration: CalibrationState;
   /** Readable note, e.g. why CompressKV runs in its fallback. */
   calibrationNote: string | null;
+  /**
+   * What the model is (and is not) for, shown as visible text beside the model wherever it is
+   * picked or named; set for the bundled demo model, absent for imported models.
+   */
+  description?: string;
 }
 
 export type ProgressKind = 'ingest' | 'prefill' | 'graph' | 'load' | 'calibrate';

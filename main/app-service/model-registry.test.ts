@@ -5,7 +5,7 @@ import { makeCheckpoint } from '../../native-models/checkpoint/make-checkpoint';
 import { openStore, type Store } from '../store/open-store';
 import { useTempDirs } from '../store/testing/temp-dirs';
 import { MODELS_JSON, MODELS_JSON_IMPORTED } from './import-models-json';
-import { DEMO_MODEL_NAME, ModelRegistry, modelId } from './model-registry';
+import { DEMO_MODEL_DESCRIPTION, DEMO_MODEL_NAME, ModelRegistry, modelId } from './model-registry';
 
 const tempDir = useTempDirs();
 
@@ -29,10 +29,16 @@ describe('ModelRegistry', () => {
     const { data, demo, other } = setup();
     const first = open(data, demo);
     expect(first.models.list().map((m) => m.name)).toEqual([DEMO_MODEL_NAME]);
+    expect(DEMO_MODEL_DESCRIPTION).toBe(
+      'Demo model: trained on synthetic documents to look facts up, not a general assistant',
+    );
+    expect(first.models.resolve(null).description).toBe(DEMO_MODEL_DESCRIPTION);
     const imported = first.models.import(other);
     expect(imported).toMatchObject({ name: 'other', family: 'qwen2', isDefault: false });
+    expect(imported.description).toBeUndefined();
+    // Importing the demo folder itself keeps it the demo model, description included.
+    expect(first.models.import(demo).description).toBe(DEMO_MODEL_DESCRIPTION);
     first.models.import(other);
-    first.models.import(demo);
     first.store.dispose();
 
     const again = open(data, demo);
@@ -42,6 +48,10 @@ describe('ModelRegistry', () => {
     ]);
     expect(again.models.resolve(null).id).toBe(modelId(demo));
     expect(again.models.get(modelId(other)).dir).toBe(other);
+    expect(again.models.list().map((m) => m.description)).toEqual([
+      DEMO_MODEL_DESCRIPTION,
+      undefined,
+    ]);
     expect(() => again.models.get('nope')).toThrow(/Known models: .*other/);
     again.store.dispose();
     expect(existsSync(join(data, MODELS_JSON))).toBe(false);

@@ -21,6 +21,10 @@ import { importModelsJson } from './import-models-json';
 
 export const DEMO_MODEL_NAME = 'Demo model (bundled)';
 
+/** Shown beside the demo model in the picker, so nobody takes it for a general assistant. */
+export const DEMO_MODEL_DESCRIPTION =
+  'Demo model: trained on synthetic documents to look facts up, not a general assistant';
+
 export class ModelRegistry {
   private readonly demoId: string;
   /** State before a running calibration, restored when it is cancelled. */
@@ -136,7 +140,7 @@ function describe(row: ModelRecord): ModelInfo | null {
     return null;
   }
   const cal = calibration(row);
-  return {
+  const info: ModelInfo = {
     id: row.id,
     name: row.name,
     dir: row.dir,
@@ -149,6 +153,9 @@ function describe(row: ModelRecord): ModelInfo | null {
     calibration: cal.state,
     calibrationNote: cal.note,
   };
+  // Only the demo model's row is the default one (the constructor drops any other).
+  if (row.isDefault) info.description = DEMO_MODEL_DESCRIPTION;
+  return info;
 }
 
 /**

@@ -6,12 +6,14 @@ import { toErrorInfo } from '../../app/errors';
 import { benchDocuments } from './documents';
 import { runEngineBench } from './engine';
 import { runKvBench } from './kv';
+import { runSamplesBench } from './samples';
 
 /** Every benchmark by name. Add new ones here (one module per benchmark in this folder). */
 const BENCHES: Record<string, (argv: readonly string[]) => Promise<unknown>> = {
   documents: () => benchDocuments(),
   engine: runEngineBench,
   kv: runKvBench,
+  samples: runSamplesBench,
 };
 
 async function main(argv: string[]): Promise<number> {

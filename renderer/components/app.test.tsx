@@ -5,7 +5,14 @@ import { App } from './app';
 import { StoreProvider } from '../store/store-context';
 import { createAppStore } from '../store/app-store';
 import { ScriptedApi } from '../test-support/scripted-api';
-import { appState, CONTENT, conversation, message, view } from '../test-support/fixtures';
+import {
+  appState,
+  CONTENT,
+  conversation,
+  DEMO_DESCRIPTION,
+  message,
+  view,
+} from '../test-support/fixtures';
 import { KvLensError } from '../../app/errors';
 
 afterEach(cleanup);
@@ -55,6 +62,37 @@ describe('App', () => {
     expect(screen.getByRole('combobox', { name: 'Execution provider' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Import model folder' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Calibrate' })).toBeTruthy();
+  });
+
+  it('says what the demo model is for beside the picker, and nothing for an imported model', async () => {
+    const state = appState(true);
+    const demo = state.models[0]!;
+    state.models.push({
+      ...demo,
+      id: 'imported-1',
+      name: 'my-model',
+      dir: '/models/mine',
+      isDefault: false,
+      description: undefined,
+    });
+    const api = baseApi()
+      .handle('app:getState', () => state)
+      .handle('settings:set', ({ patch }) => ({ ...state.settings, ...patch }));
+    await mount(api);
+    const picker = screen.getByRole('region', { name: 'Model' });
+    const select = within(picker).getByRole('combobox', { name: 'Model' }) as HTMLSelectElement;
+    expect(select.value).toBe('demo-1');
+    const line = within(picker).getByText(DEMO_DESCRIPTION);
+    expect(line.tagName).toBe('P');
+    expect(select.getAttribute('aria-describedby')).toBe(line.id);
+
+    await act(async () => {
+      fireEvent.change(select, { target: { value: 'imported-1' } });
+    });
+    expect(api.callsTo('settings:set')).toEqual([{ patch: { activeModelId: 'imported-1' } }]);
+    expect(select.value).toBe('imported-1');
+    expect(within(picker).queryByText(DEMO_DESCRIPTION)).toBeNull();
+    expect(select.getAttribute('aria-describedby')).toBeNull();
   });
 
   it('sends on Enter, streams the answer, stops on Escape, then shows Kept N of M', async () => {

@@ -1,8 +1,9 @@
 /**
- * Model picker (demo model by default), "Import model folder", calibration state and
- * "Calibrate"; the execution provider setting sits beside it.
+ * Model picker (demo model by default) with what the chosen model is for (the demo model's
+ * description), "Import model folder", calibration state and "Calibrate"; the execution
+ * provider setting sits beside it.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useApp, useStoreApi } from '../store/store-context';
 import { EXECUTION_PROVIDERS, type ExecutionProvider } from '../../app/settings/settings';
 
@@ -23,6 +24,7 @@ export function ModelPicker({ desktop }: { desktop: boolean }) {
   const store = useStoreApi();
   const [importing, setImporting] = useState(false);
   const [path, setPath] = useState('');
+  const descriptionId = useId();
   const active = models.find((m) => m.id === settings?.activeModelId) ?? models[0] ?? null;
 
   const startImport = async () => {
@@ -40,17 +42,24 @@ export function ModelPicker({ desktop }: { desktop: boolean }) {
         <span>Model</span>
         <select
           aria-label="Model"
+          aria-describedby={active?.description ? descriptionId : undefined}
+          title={active?.description}
           value={active?.id ?? ''}
           onChange={(e) => void selectModel(e.target.value)}
         >
           {models.length === 0 && <option value="">No model available</option>}
           {models.map((m) => (
-            <option key={m.id} value={m.id}>
+            <option key={m.id} value={m.id} title={m.description}>
               {m.name} ({m.family}, {m.numLayers} layers)
             </option>
           ))}
         </select>
       </label>
+      {active?.description && (
+        <p id={descriptionId} className="model-description muted">
+          {active.description}
+        </p>
+      )}
       {active && (
         <p className="calibration">
           {CALIBRATION_TEXT[active.calibration]}

@@ -6,6 +6,10 @@ import type { RetentionView } from '../../app/ipc/retention-view';
 import type { ChatMessage, Conversation } from '../../app/chat/chat-types';
 import { DEFAULT_SETTINGS } from '../../app/settings/settings';
 
+/** The demo model's description as the main side sends it (renderer code cannot import main/). */
+export const DEMO_DESCRIPTION =
+  'Demo model: trained on synthetic documents to look facts up, not a general assistant';
+
 export const DOC_TEXT = 'Alpha beta gamma.\nThe code is 4417.\nDelta epsilon.';
 
 export function appState(withDocument: boolean): AppState {
@@ -26,6 +30,7 @@ export function appState(withDocument: boolean): AppState {
         isDefault: true,
         calibration: 'calibrated',
         calibrationNote: null,
+        description: DEMO_DESCRIPTION,
       },
     ],
     documents: withDocument

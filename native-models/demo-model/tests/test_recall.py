@@ -25,13 +25,17 @@ class KvListTest(unittest.TestCase):
         rng = random.Random(4)
         gaps = set()
         for _ in range(50):
-            ids, w = recall.repeat_row(rng, 256, small_vocab=0.5)
+            ids, w, src = recall.repeat_row(rng, 256, small_vocab=0.5)
             self.assertEqual(len(ids), 256)
             on = [i for i, x in enumerate(w) if x == 1.0]
             b, n = on[0] - 1, len(on) + 1  # the second copy starts one before the first weighted id
             self.assertEqual(on, list(range(b + 1, b + n)))
             first = next(a for a in range(b - n + 1) if ids[a : a + n] == ids[b : b + n])
             gaps.add(b - first)
+            # Every weighted id names an earlier position holding the same id, one gap back.
+            self.assertEqual([ids[src[i]] for i in on], [ids[i] for i in on])
+            self.assertEqual({i - src[i] for i in on}, {b - first} if on else set())
+            self.assertTrue(all(s == -1 for i, s in enumerate(src) if i not in on))
         self.assertGreater(len(gaps), 10)  # no fixed period a positional head could use
 
 
@@ -55,23 +59,37 @@ class RecallBatchTest(unittest.TestCase):
 
 
 @unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
-class PreviousTokenHeadTest(unittest.TestCase):
-    def test_init_makes_head_zero_attend_to_the_previous_position(self):
+class CopyCircuitTest(unittest.TestCase):
+    def test_planted_heads_copy_a_repeated_random_span_before_any_training(self):
         import torch
 
-        from trainer import init_heads
+        from trainer import copy_circuit
         from trainer.model import Decoder, default_config
 
         torch.manual_seed(0)
-        model = Decoder(default_config(4096, 4, 64, 4, 2, 128))
-        ids = torch.randint(259, 4096, (1, 96))
-        before = model(ids).softmax(-1)
-        self.assertLess(init_heads.previous_token_share(model, ids), 0.2)
-        init_heads.init_previous_token_head(model, shared_norm=0.5, sharpness=6.0)
-        self.assertGreater(init_heads.previous_token_share(model, ids), 0.9)
-        # Other query heads are untouched.
-        self.assertLess(init_heads.previous_token_share(model, ids, head=3), 0.2)
-        self.assertEqual(before.shape, model(ids).shape)
+        model = Decoder(default_config())
+        rng = random.Random(3)
+        rows = [recall.repeat_row(rng, 160) for _ in range(4)]
+        ids = torch.tensor([r[0] for r in rows])
+        on = torch.tensor([r[1] for r in rows])[:, 1:] > 0
+
+        def copy_accuracy():
+            with torch.no_grad():
+                pred = model(ids[:, :-1]).argmax(-1)
+            return (pred[on] == ids[:, 1:][on]).float().mean().item()
+
+        self.assertLess(copy_accuracy(), 0.05)  # a random start copies nothing
+        self.assertLess(copy_circuit.previous_token_share(model, ids), 0.2)
+        copy_circuit.plant_copy_circuit(model)
+        self.assertGreater(copy_circuit.previous_token_share(model, ids), 0.9)
+        self.assertLess(copy_circuit.previous_token_share(model, ids, head=4), 0.2)  # other heads untouched
+        self.assertGreater(copy_accuracy(), 0.8)
+        # Induction head: attention of layer 1 head 0 on the earlier copy of each repeated id.
+        src = torch.tensor([r[2] for r in rows])[:, 1:]
+        with torch.no_grad():
+            _, probs = model(ids[:, :-1], return_probs=True)
+        b, i = on.nonzero(as_tuple=True)
+        self.assertGreater(probs[1][b, 0, i, src[b, i]].mean().item(), 0.8)
 
 
 if __name__ == "__main__":

@@ -25,30 +25,45 @@ def encode_sample(tok, sample):
     return segs
 
 
+def _find_run(ids, run, end):
+    """Index of the last occurrence of the token run `run` in ids[:end], or -1."""
+    for i in range(end - len(run), -1, -1):
+        if ids[i : i + len(run)] == run:
+            return i
+    return -1
+
+
 def _chat_row(tok, sample, lm_weight, value_weight):
-    """(ids, weights, answer flags, value flags) of one chat sample; entry i concerns predicting ids[i].
+    """(ids, weights, answer flags, value flags, sources) of one chat sample; entry i concerns ids[i].
 
     Value flags mark every reply's copied value (all turns); those positions get value_weight.
+    sources[i] is the position of the document token that a reply's value token ids[i] copies
+    (the same token run in the prompt before that reply), -1 elsewhere: the attention target of
+    a retrieval head (see train.py --attn-sup).
     """
     segs = encode_sample(tok, sample)
     values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
-    ids, wts, ans, val, k = [], [], [], [], 0
+    ids, wts, ans, val, src, k = [], [], [], [], [], 0
     for seg, is_answer in segs:
-        flags = [False] * len(seg)
+        flags, seg_src = [False] * len(seg), [-1] * len(seg)
         if is_answer:
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
             flags[j : j + len(v)] = [True] * len(v)
+            at = _find_run(ids, v, len(ids))
+            if at >= 0:
+                seg_src[j : j + len(v)] = range(at, at + len(v))
             k += 1
         ids += seg
         wts += [(value_weight if f else 1.0) if is_answer else lm_weight for f in flags]
         ans += [is_answer] * len(seg)
         val += flags
-    return ids, wts, ans, val
+        src += seg_src
+    return ids, wts, ans, val, src
 
 
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
-               value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0):
+               value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -57,15 +72,16 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     first reply's value tokens (the copied span). kv_frac / repeat_frac of the rows are
     associative-recall tasks (recall.py) instead of documents: key/value lists with questions, and
     repeated random sequences with loss on the repeat (not part of answer_mask; small_vocab of
-    them drawn from a few distinct ids).
+    them drawn from a few distinct ids). With sources, a last tensor [n, S] holds for each position
+    i the position whose token a copy head should read to predict token i+1 (-1: none).
     """
     rows = []
     for _ in range(n):
         # No draw when there are no recall rows, so document batches stay reproducible from a seed.
         r = rng.random() if kv_frac or repeat_frac else 1.0
         if r < repeat_frac:
-            ids_, wts = recall.repeat_row(rng, target_tokens, small_vocab=small_vocab)
-            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), True))
+            ids_, wts, src_ = recall.repeat_row(rng, target_tokens, small_vocab=small_vocab)
+            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_))
             continue
         if r < repeat_frac + kv_frac:
             s = recall.kv_sample(rng, max(48, target_tokens - 30 - 25 * max_followups), tok.count, 1 + max_followups)
@@ -79,21 +95,24 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         while i < len(first_val) and row[3][i]:
             first_val[i] = True
             i += 1
-        rows.append((row[0], row[1], row[2], first_val, False))
+        rows.append((row[0], row[1], row[2], first_val, row[4]))
     S = max(len(r[0]) for r in rows)
     ids = torch.full((n, S), pad_id, dtype=torch.long)
     tgt = torch.full((n, S), pad_id, dtype=torch.long)
     w = torch.zeros((n, S))
     amask = torch.zeros((n, S), dtype=torch.bool)
     vmask = torch.zeros((n, S), dtype=torch.bool)
-    for r, (seq, wts, ans, val, _) in enumerate(rows):
+    srcs = torch.full((n, S), -1, dtype=torch.long)
+    for r, (seq, wts, ans, val, src) in enumerate(rows):
         ids[r, : len(seq)] = torch.tensor(seq)
         tgt[r, : len(seq) - 1] = torch.tensor(seq[1:])
         # Position i predicts token i+1.
         w[r, : len(seq) - 1] = torch.tensor(wts[1:])
         amask[r, : len(seq) - 1] = torch.tensor(ans[1:])
         vmask[r, : len(seq) - 1] = torch.tensor(val[1:])
-    return (ids, tgt, w, amask, vmask) if value_mask else (ids, tgt, w, amask)
+        srcs[r, : len(seq) - 1] = torch.tensor(src[1:])
+    out = (ids, tgt, w, amask, vmask) if value_mask else (ids, tgt, w, amask)
+    return out + (srcs,) if sources else out
 
 
 def probe_set(tok, seed, lengths, per_length):

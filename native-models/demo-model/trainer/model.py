@@ -125,7 +125,8 @@ class Decoder(nn.Module):
         return (logits, probs) if return_probs else logits
 
 
-def default_config(vocab_size=4096, layers=4, hidden=256, heads=8, kv_heads=2, intermediate=768, theta=10000.0):
+def default_config(vocab_size=4096, layers=4, hidden=256, heads=8, kv_heads=2, intermediate=768, theta=1e8,
+                   head_dim=64):
     """config.json content (model_type llama, tied embeddings)."""
     return {
         "architectures": ["LlamaForCausalLM"],
@@ -136,7 +137,7 @@ def default_config(vocab_size=4096, layers=4, hidden=256, heads=8, kv_heads=2, i
         "num_hidden_layers": layers,
         "num_attention_heads": heads,
         "num_key_value_heads": kv_heads,
-        "head_dim": hidden // heads,
+        "head_dim": head_dim,
         "hidden_act": "silu",
         "max_position_embeddings": 8192,
         "rms_norm_eps": 1e-5,

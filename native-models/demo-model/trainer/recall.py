@@ -15,7 +15,7 @@ LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 def repeat_row(rng, length, vocab_lo=259, vocab_hi=4096, small_vocab=0.0):
-    """(ids, weights): random ids with a segment R that occurs twice; weight 1 on the second R.
+    """(ids, weights, sources): random ids with a segment R that occurs twice; weight 1 on the second R.
 
     R (an eighth to a third of the row) starts at a random place and recurs after a random gap,
     so only matching content finds it (a fixed offset cannot: the first version used R R with
@@ -37,7 +37,9 @@ def repeat_row(rng, length, vocab_lo=259, vocab_hi=4096, small_vocab=0.0):
     ids[b : b + n] = ids[a : a + n]
     weights = [0.0] * length
     weights[b + 1 : b + n] = [1.0] * (n - 1)
-    return ids, weights
+    sources = [-1] * length
+    sources[b + 1 : b + n] = range(a + 1, a + n)
+    return ids, weights, sources
 
 
 def _code(rng):

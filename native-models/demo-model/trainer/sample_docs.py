@@ -82,9 +82,23 @@ def main():
         json.dump(out, f, ensure_ascii=False, indent=1)
     print(f"wrote {path}")
     path = os.path.join(HERE, "samples", "needles.json")
+    pool = needles(404)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(needles(404), f, ensure_ascii=False, indent=1)
+        json.dump(pool, f, ensure_ascii=False, indent=1)
     print(f"wrote {path}")
+    # Needle files for the CLI (--needles): the NIAH evaluation set and a disjoint calibration set,
+    # so the retrieval heads are not ranked on the needles they are then measured on.
+    for name, picks in (("niah-needles.jsonl", NIAH_PICKS), ("calibration-needles.jsonl", CALIBRATION_PICKS)):
+        path = os.path.join(HERE, "samples", name)
+        with open(path, "w", encoding="utf-8") as f:
+            for i in picks:
+                n = pool["needles"][i]
+                f.write(json.dumps({"needle": n["needle"], "question": n["question"], "answer": n["answer"]}) + "\n")
+        print(f"wrote {path}")
+
+
+NIAH_PICKS = [0, 1, 2, 3, 4, 5, 6, 8]  # one needle of each of eight fact kinds
+CALIBRATION_PICKS = list(range(20, 40))  # two of each kind, none shared with NIAH_PICKS
 
 
 def needles(seed, n_needles=60, n_filler=300):

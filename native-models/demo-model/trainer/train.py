@@ -34,7 +34,7 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
-from . import bpe, dataset, export, init_heads  # noqa: E402
+from . import bpe, copy_circuit, dataset, export  # noqa: E402
 from .model import Decoder, default_config  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
@@ -92,6 +92,23 @@ def evaluate(model, probes, device, max_len=None):
     return res
 
 
+def attention_loss(probs, src, sup_heads):
+    """Attention supervision: -log of the attention that each listed head puts on the source token.
+
+    src[b, i] is the position whose token the model copies when it predicts token i+1 (a reply's
+    value token copied from the document, the second copy of a repeated span), -1 elsewhere. Layer 0
+    head 0 is also taught to attend to i-1 (the previous-token half of the copy circuit).
+    """
+    b, i = (src >= 0).nonzero(as_tuple=True)
+    s = src.shape[1]
+    pos = torch.arange(1, s, device=src.device)
+    terms = [-(probs[0][:, 0, pos, pos - 1] + 1e-6).log().mean()]
+    if len(b):
+        for layer, head in sup_heads:
+            terms.append(-(probs[layer][b, head, i, src[b, i]] + 1e-6).log().mean())
+    return sum(terms) / len(terms)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", required=True, help="folder for checkpoint.pt and train.log")
@@ -130,12 +147,14 @@ def main():
                     help="lengths, e.g. 256,512,1024,2048,4096: move to the next one when the probe value_acc "
                          "at the current one reaches --advance-at (the schedule still sets a minimum)")
     ap.add_argument("--advance-at", type=float, default=0.5)
-    ap.add_argument("--prev-head", type=float, default=0.0,
-                    help="start layer 0 head 0 as a previous-token head with this q/k size (0: off; see init_heads.py)")
-    ap.add_argument("--prev-head-shared", type=float, default=1.0,
-                    help="norm of the direction added to every embedding for --prev-head")
-    ap.add_argument("--shared-embed", type=float, default=0.0,
-                    help="std of one random vector added to every embedding row at init (0: off)")
+    ap.add_argument("--head-dim", type=int, default=64)
+    ap.add_argument("--rope-theta", type=float, default=1e8)
+    ap.add_argument("--copy-circuit", action="store_true",
+                    help="start from weights holding a previous-token + induction head (copy_circuit.py)")
+    ap.add_argument("--attn-sup", type=float, default=0.0,
+                    help="weight of the attention-supervision loss (see attention_loss)")
+    ap.add_argument("--sup-heads", default="1:0,2:0,3:0",
+                    help="layer:head list of query heads taught to attend to the copied token's source")
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
 
@@ -154,19 +173,13 @@ def main():
 
     tok = bpe.Tokenizer.load(os.path.join(a.tokenizer, "tokenizer.json"))
     torch.manual_seed(a.seed)
-    cfg = default_config(4096, a.layers, a.hidden, a.heads, a.kv_heads, a.intermediate)
+    cfg = default_config(4096, a.layers, a.hidden, a.heads, a.kv_heads, a.intermediate, a.rope_theta, a.head_dim)
     if len(tok.vocab) > cfg["vocab_size"]:
         raise SystemExit(f"tokenizer has {len(tok.vocab)} tokens > vocab_size {cfg['vocab_size']}")
     model = Decoder(cfg).to(device)
-    if a.prev_head and not a.resume:
-        init_heads.init_previous_token_head(model.cpu(), shared_norm=a.prev_head_shared, sharpness=a.prev_head)
+    if a.copy_circuit and not a.resume:
+        copy_circuit.plant_copy_circuit(model.cpu())
         model.to(device)
-    if a.shared_embed:
-        # One direction shared by every token embedding: a position-independent component that
-        # query/key projections can use for RoPE-relative (previous-token) attention from step 0.
-        # It shifts all tied logits equally, so the output distribution is unchanged.
-        with torch.no_grad():
-            model.model.embed_tokens.weight += a.shared_embed * torch.randn(cfg["hidden_size"])
     decay = [p for n, p in model.named_parameters() if p.dim() == 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.0}],
@@ -182,10 +195,8 @@ def main():
         rng.setstate(ck["rng"])
         level = ck.get("level", 0)
         torch.set_rng_state(ck["torch_rng"])
-    # The previous-token head's query/key rows are held fixed (see init_heads.py): in the A/B runs
-    # training eroded it (attention on i-1 fell from 1.0 to 0.4 in 400 steps) before induction formed.
         log({"event": "resume", "step": step})
-    frozen = init_heads.frozen_rows(model) if a.prev_head else []
+    sup_heads = [tuple(int(x) for x in p.split(":")) for p in a.sup_heads.split(",") if p] if a.attn_sup else []
     n_params = sum(p.numel() for p in model.parameters())
     log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
     lengths = [int(x) for x in a.probe_lengths.split(",")]
@@ -218,16 +229,22 @@ def main():
         micro_n = max(1, a.micro_tokens // L)
         n_micro = max(1, a.step_tokens // (micro_n * L))
         opt.zero_grad(set_to_none=True)
-        tot_loss, tot_ans, tot_w, step_tok = 0.0, 0.0, 0.0, 0
+        tot_loss, tot_ans, tot_aux, step_tok = 0.0, 0.0, 0.0, 0
         for _ in range(n_micro):
-            ids, tgt, w, am = dataset.make_batch(tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups,
-                                               value_weight=a.value_weight, kv_frac=kv_frac, repeat_frac=repeat_frac,
-                                               small_vocab=a.repeat_small_vocab)
-            ids, tgt, w, am = ids.to(device), tgt.to(device), w.to(device), am.to(device)
-            logits = model(ids)
+            ids, tgt, w, am, src = dataset.make_batch(tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups,
+                                                    value_weight=a.value_weight, kv_frac=kv_frac,
+                                                    repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab,
+                                                    sources=True)
+            ids, tgt, w, am, src = ids.to(device), tgt.to(device), w.to(device), am.to(device), src.to(device)
+            logits, probs = model(ids, return_probs=True) if sup_heads else (model(ids), None)
             ce = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), reduction="none")
             ce = ce.view(tgt.shape)
-            loss = (ce * w).sum() / w.sum() / n_micro
+            loss = (ce * w).sum() / w.sum()
+            if sup_heads:
+                aux = attention_loss(probs, src, sup_heads)
+                tot_aux += aux.item() / n_micro
+                loss = loss + a.attn_sup * aux
+            loss = loss / n_micro
             loss.backward()
             tot_loss += loss.item()
             if am.any():  # a micro-batch of repeat rows only has no answers
@@ -235,13 +252,12 @@ def main():
             step_tok += ids.numel()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        init_heads.restore_rows(frozen)
         step += 1
         tokens_seen += step_tok
         tok_last += step_tok
         if step % 5 == 0 or step == 1:
             dt = time.time() - t_last
-            log({"step": step, "len": L, "progress": round(progress(), 4), "loss": round(tot_loss, 4), "answer_loss": round(tot_ans, 4),
+            log({"step": step, "len": L, "progress": round(progress(), 4), "loss": round(tot_loss, 4), "answer_loss": round(tot_ans, 4), "attn_loss": round(tot_aux, 4),
                  "lr": round(opt.param_groups[0]["lr"], 6), "tok_per_s": round(tok_last / dt, 1), "tokens": tokens_seen})
             t_last, tok_last = time.time(), 0
         evaluated = step % a.eval_every == 0 or time.time() - t_eval > 60 * a.eval_minutes

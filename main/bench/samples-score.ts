@@ -1,0 +1,103 @@
+/**
+ * What `npm run bench -- samples` records per answer, and how it is scored and summed. A reply
+ * is right when the expected answer occurs in it after normalisation (exact match of
+ * niah/answer-score.ts: "kry708" in "The code is KRY-708." is not a match, "KRY708." is);
+ * ROUGE-1 recall gives partial credit (how many of the answer's words appear).
+ */
+import type { CompressionMethod } from '../../app/chat/compression-methods';
+import { exactMatch, rouge1Recall } from '../engine/niah/answer-score';
+import type { SampleQuestion } from './samples-meta';
+
+/** `compressed`: the method and budget under test (the app's defaults unless overridden). */
+export type SettingId = 'compressed' | 'full';
+
+export interface BenchSetting {
+  id: SettingId;
+  method: CompressionMethod;
+  /** Sent with the question as the app does; the full cache keeps every token regardless. */
+  budget: number;
+  label: string;
+}
+
+/** The two settings every question is asked at: the one under test, then the full cache. */
+export function benchSettings(method: CompressionMethod, budget: number): BenchSetting[] {
+  return [
+    { id: 'compressed', method, budget, label: `${method} @ ${budget}` },
+    { id: 'full', method: 'full', budget, label: 'full cache' },
+  ];
+}
+
+export interface ReplyScore {
+  exact: boolean;
+  rouge1: number;
+}
+
+export function scoreReply(expected: string, reply: string): ReplyScore {
+  return { exact: exactMatch(expected, reply), rouge1: rouge1Recall(expected, reply) };
+}
+
+/** One answer as the app produced it (its stats panel figures), with its score. */
+export interface AnswerResult extends ReplyScore {
+  text: string;
+  generatedTokens: number;
+  promptTokens: number;
+  /** KV entries kept, summed over layers. */
+  keptTokens: number;
+  timeToFirstTokenMs: number;
+  /** As the app computes it: includes the document prefix when this answer prefilled it. */
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+  /** Wall time of the chat:ask request, as the window waits for it. */
+  wallMs: number;
+  /** True for the document's first answer, which also loaded the model and read the document. */
+  prefilledDocument: boolean;
+  provider: string;
+}
+
+export interface QuestionResult extends SampleQuestion {
+  answers: Record<SettingId, AnswerResult>;
+}
+
+export interface Tally {
+  asked: number;
+  right: number;
+  rouge1Mean: number;
+}
+
+/** Right answers (exact match) and mean ROUGE-1 recall at one setting. */
+export function tally(questions: readonly QuestionResult[], id: SettingId): Tally {
+  let right = 0;
+  let rouge = 0;
+  for (const q of questions) {
+    const a = q.answers[id];
+    if (a.exact) right++;
+    rouge += a.rouge1;
+  }
+  const asked = questions.length;
+  return { asked, right, rouge1Mean: asked === 0 ? 0 : rouge / asked };
+}
+
+/** The mean, or null for no values. */
+export function mean(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  return values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+/**
+ * Mean time to first token and decode rate at one setting, over the answers that did not also
+ * read the document (the first one's TTFT is the document prefill, reported on its own).
+ */
+export function answerSpeed(
+  questions: readonly QuestionResult[],
+  id: SettingId,
+): { timeToFirstTokenMs: number | null; decodeTokensPerSecond: number | null } {
+  const answers = questions.map((q) => q.answers[id]);
+  return {
+    timeToFirstTokenMs: mean(
+      answers.filter((a) => !a.prefilledDocument).map((a) => a.timeToFirstTokenMs),
+    ),
+    decodeTokensPerSecond: mean(
+      answers.filter((a) => a.decodeTokensPerSecond > 0).map((a) => a.decodeTokensPerSecond),
+    ),
+  };
+}
