@@ -17,7 +17,10 @@ import { machineInfo, writeBenchResult } from './bench-results';
 import { decodeRoofline, weightBytesPerToken } from './decode-roofline';
 import { measureCopyBandwidth } from './memory-bandwidth';
 
-/** Demo-model-sized: 4 layers, width 256, 8/2 heads, vocab 4096 (architecture.md). */
+/**
+ * The first demo model design (architecture.md): 4 layers, width 256, 8/2 heads of 32, vocab 4096.
+ * The shipped demo model has head_dim 64; the figures in README.md were taken on this shape.
+ */
 const DEMO_SIZED: BenchModel = {
   name: 'demo-sized',
   dims: {

@@ -27,7 +27,10 @@ import { machineInfo, writeBenchResult } from './bench-results';
 import { weightBytesPerToken } from './decode-roofline';
 import { measureCopyBandwidth } from './memory-bandwidth';
 
-/** The demo model's shape (architecture.md), with room for 32k-token prompts. */
+/**
+ * The first demo model design (architecture.md: head_dim 32), with room for 32k-token prompts; the
+ * README figures were taken on this shape. The shipped demo model has head_dim 64.
+ */
 const DEMO_SIZED: BenchModel = {
   name: 'kv-demo-sized',
   dims: {

@@ -92,5 +92,21 @@ class CopyCircuitTest(unittest.TestCase):
         self.assertGreater(probs[1][b, 0, i, src[b, i]].mean().item(), 0.8)
 
 
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class PeriodicRowTest(unittest.TestCase):
+    def test_sources_name_an_earlier_equal_id_one_period_back(self):
+        from trainer import copy_ab
+
+        rng = random.Random(8)
+        periods = set()
+        for _ in range(30):
+            ids, w, src = copy_ab.periodic_row(rng, 128)
+            on = [i for i, x in enumerate(w) if x == 1.0]
+            self.assertEqual(on, [i for i, s in enumerate(src) if s >= 0])
+            self.assertTrue(all(ids[src[i]] == ids[i] and src[i] < i for i in on))
+            periods.add(on[0] - src[on[0]])
+        self.assertGreater(len(periods), 10)
+
+
 if __name__ == "__main__":
     unittest.main()
