@@ -62,6 +62,33 @@ class DatagenTest(unittest.TestCase):
             self.assertTrue(runs, s["value"])
 
 
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class CopySourcesTest(unittest.TestCase):
+    def test_sources_point_at_the_documents_copy_of_each_value_token(self):
+        from trainer import dataset
+
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        ids, tgt, w, am, vm, src = dataset.make_batch(tok, random.Random(11), 6, 400, 0.1, max_followups=2,
+                                                      value_mask=True, sources=True, kv_frac=0.3)
+        end = tok.special_ids["<|im_end|>"]
+        for r in range(6):
+            on = (src[r] >= 0).nonzero().flatten().tolist()
+            self.assertTrue(on)
+            for i in on:
+                self.assertLess(src[r][i].item(), i)  # always an earlier position
+            # Every value token (first reply) is predicted from a position whose source holds it.
+            for i in vm[r].nonzero().flatten().tolist():
+                self.assertEqual(ids[r][src[r][i]].item(), tgt[r][i].item())
+            # The observation window: the last 8 prompt positions before the first reply (ending
+            # at "assistant\n", the first position whose prediction is a reply token) look at the
+            # reply's first value token.
+            first = vm[r].nonzero().flatten()[0].item()
+            last_prompt = max(i for i in range(first) if not am[r][i]) + 1
+            window = src[r][last_prompt - 7 : last_prompt + 1].tolist()
+            self.assertEqual(set(window), {src[r][first].item()})
+            self.assertNotIn(end, ids[r][src[r][on]].tolist())
+
+
 if __name__ == "__main__":
     unittest.main()
 

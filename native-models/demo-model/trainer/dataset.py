@@ -25,6 +25,9 @@ def encode_sample(tok, sample):
     return segs
 
 
+WINDOW = 8  # the engine's default observation window (compresskv.md)
+
+
 def _find_run(ids, run, end):
     """Index of the last occurrence of the token run `run` in ids[:end], or -1."""
     for i in range(end - len(run), -1, -1):
@@ -39,7 +42,8 @@ def _chat_row(tok, sample, lm_weight, value_weight):
     Value flags mark every reply's copied value (all turns); those positions get value_weight.
     sources[i] is the position of the document token that a reply's value token ids[i] copies
     (the same token run in the prompt before that reply), -1 elsewhere: the attention target of
-    a retrieval head (see train.py --attn-sup).
+    a retrieval head (see train.py --attn-sup). The last WINDOW prompt positions before each
+    reply point at the value's first token too.
     """
     segs = encode_sample(tok, sample)
     values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
@@ -53,6 +57,14 @@ def _chat_row(tok, sample, lm_weight, value_weight):
             at = _find_run(ids, v, len(ids))
             if at >= 0:
                 seg_src[j : j + len(v)] = range(at, at + len(v))
+                # The prompt's last WINDOW positions (the observation window that SnapKV-style
+                # selection scores from) look up the value's first token while reading the
+                # question; sources[i] concerns position i-1, so shift by one.
+                for p in range(max(0, len(ids) - WINDOW), len(ids)):
+                    if p + 1 < len(ids):
+                        src[p + 1] = at if src[p + 1] == -1 else src[p + 1]
+                    elif seg_src[0] == -1:
+                        seg_src[0] = at
             k += 1
         ids += seg
         wts += [(value_weight if f else 1.0) if is_answer else lm_weight for f in flags]
