@@ -28,9 +28,9 @@ def encode_sample(tok, sample):
 WINDOW = 8  # the engine's default observation window (compresskv.md)
 
 
-def _find_run(ids, run, end):
-    """Index of the last occurrence of the token run `run` in ids[:end], or -1."""
-    for i in range(end - len(run), -1, -1):
+def _find_run(ids, run):
+    """Index of the last occurrence of the token run `run` in ids, or -1."""
+    for i in range(len(ids) - len(run), -1, -1):
         if ids[i : i + len(run)] == run:
             return i
     return -1
@@ -54,17 +54,16 @@ def _chat_row(tok, sample, lm_weight, value_weight):
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
             flags[j : j + len(v)] = [True] * len(v)
-            at = _find_run(ids, v, len(ids))
+            at = _find_run(ids, v)
             if at >= 0:
                 seg_src[j : j + len(v)] = range(at, at + len(v))
                 # The prompt's last WINDOW positions (the observation window that SnapKV-style
                 # selection scores from) look up the value's first token while reading the
-                # question; sources[i] concerns position i-1, so shift by one.
-                for p in range(max(0, len(ids) - WINDOW), len(ids)):
-                    if p + 1 < len(ids):
-                        src[p + 1] = at if src[p + 1] == -1 else src[p + 1]
-                    elif seg_src[0] == -1:
-                        seg_src[0] = at
+                # question. sources[i] concerns position i-1: the window's entries are the
+                # prompt's last WINDOW-1 ones (never sources otherwise) and the reply's first.
+                lo = max(0, len(ids) - WINDOW + 1)
+                src[lo:] = [at] * (len(ids) - lo)
+                seg_src[0] = at
             k += 1
         ids += seg
         wts += [(value_weight if f else 1.0) if is_answer else lm_weight for f in flags]
