@@ -64,29 +64,72 @@ class DatagenTest(unittest.TestCase):
 
 @unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
 class CopySourcesTest(unittest.TestCase):
+    def setUp(self):
+        self.tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+
     def test_sources_point_at_the_documents_copy_of_each_value_token(self):
         from trainer import dataset
 
-        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
-        ids, tgt, w, am, vm, src = dataset.make_batch(tok, random.Random(11), 6, 400, 0.1, max_followups=2,
-                                                      value_mask=True, sources=True, kv_frac=0.3)
+        tok = self.tok
+        rows = 24
+        ids, tgt, w, am, vm, src, span = dataset.make_batch(tok, random.Random(11), rows, 400, 0.1, max_followups=2,
+                                                            value_mask=True, sources=True, kv_frac=0.3,
+                                                            with_spans=True)
         end = tok.special_ids["<|im_end|>"]
-        for r in range(6):
+        seen_value_first = 0
+        for r in range(rows):
             on = (src[r] >= 0).nonzero().flatten().tolist()
             self.assertTrue(on)
             for i in on:
                 self.assertLess(src[r][i].item(), i)  # always an earlier position
-            # Every value token (first reply) is predicted from a position whose source holds it.
-            for i in vm[r].nonzero().flatten().tolist():
-                self.assertEqual(ids[r][src[r][i]].item(), tgt[r][i].item())
-            # The observation window: the last 8 prompt positions before the first reply (ending
-            # at "assistant\n", the first position whose prediction is a reply token) look at the
-            # reply's first value token.
-            first = vm[r].nonzero().flatten()[0].item()
+            vals = vm[r].nonzero().flatten().tolist()
+            first = vals[0]
             last_prompt = max(i for i in range(first) if not am[r][i]) + 1
             window = src[r][last_prompt - 7 : last_prompt + 1].tolist()
+            # Every value token after the first is predicted from a position whose source holds it.
+            for i in vals[1:]:
+                self.assertEqual(ids[r][src[r][i]].item(), tgt[r][i].item())
+            if src[r][first] < 0:
+                # Value before its key: neither the first value token nor the window get a target.
+                seen_value_first += 1
+                self.assertEqual(set(window), {-1})
+                continue
+            self.assertEqual(ids[r][src[r][first]].item(), tgt[r][first].item())
+            # The observation window (the last 8 prompt positions, ending at "assistant\n") looks at
+            # the whole value: its first token's position and as many tokens as the value has.
             self.assertEqual(set(window), {src[r][first].item()})
+            n_val = len(vals)
+            self.assertEqual(set(span[r][last_prompt - 7 : last_prompt + 1].tolist()), {n_val})
+            self.assertEqual(span[r][vals[1:]].tolist(), [1] * (n_val - 1))
             self.assertNotIn(end, ids[r][src[r][on]].tolist())
+        self.assertGreater(seen_value_first, 0)  # the seed covers both cases
+        self.assertLess(seen_value_first, rows)
+
+    def test_value_first_is_told_by_where_the_key_words_are(self):
+        from trainer import dataset
+
+        tok = self.tok
+        q = "Who is the director of the Windward Lighthouse?"
+        for text, expect in [("Some filler here. Yara Yardley is the director of the Windward Lighthouse. More.", True),
+                             ("Some filler here. The director of the Windward Lighthouse is Yara Yardley. More.", False),
+                             ("Access code for the north gate: 81-LE\nAccess code for the mill: 22-QT", False)]:
+            ids = tok.encode(text)
+            v = tok.encode(" Yara Yardley") if "Yara" in text else tok.encode(" 81-LE")
+            at = dataset._find_run(ids, v)
+            self.assertGreaterEqual(at, 0)
+            question = q if "Yara" in text else "What is the access code for the north gate?"
+            self.assertEqual(dataset._value_first(tok, ids, at, len(v), question), expect, text)
+
+    def test_kind_weights_choose_the_asked_kind_and_default_keeps_old_samples(self):
+        # Without kind_weights no extra random draw is made: these are the samples the generator
+        # gave before the option existed (so earlier runs stay reproducible from their seeds).
+        got = [datagen.make_sample(random.Random(s), 300, self.tok.count) for s in range(5)]
+        self.assertEqual([(x["kind"], x["value"]) for x in got],
+                         [("password", "cinnamon"), ("magic", "5279348"), ("role", "Wilhelm Galloway"),
+                          ("magic", "3188131"), ("date", "13 August 1929")])
+        rng = random.Random(6)
+        kinds = {datagen.make_sample(rng, 300, self.tok.count, kind_weights={"role": 1e6})["kind"] for _ in range(20)}
+        self.assertEqual(kinds, {"role"})
 
 
 if __name__ == "__main__":

@@ -59,14 +59,16 @@ def _place_table(rng, blocks, rows_facts):
     )
 
 
-def make_document(rng, target_tokens, count=None, style=None):
+def make_document(rng, target_tokens, count=None, style=None, kind_weights=None):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
+    kind_weights: {kind: weight} for the target fact's kind (default: all kinds alike).
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
-    target = F.make_fact(rng)
+    kind = rng.choices(F.KINDS, [kind_weights.get(k, 1.0) for k in F.KINDS])[0] if kind_weights else None
+    target = F.make_fact(rng, kind)
     used_keys, used_values = {(target.kind, target.key)}, {target.value}
     n_dis = rng.choice([0, 1, 2, 3, 4, 6]) if target_tokens > 300 else rng.choice([0, 1, 2])
     facts = [target] + F.distractors(target, rng, n_dis, used_keys, used_values)
@@ -153,14 +155,14 @@ def wrap_user(document, question, rng):
     return f"{document}\n\nAnswer using the document above. {question}"
 
 
-def make_sample(rng, target_tokens, count=None, max_followups=0):
+def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
     """
-    doc = make_document(rng, target_tokens, count)
+    doc = make_document(rng, target_tokens, count, kind_weights=kind_weights)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
     messages = []

@@ -36,6 +36,25 @@ def _find_run(ids, run):
     return -1
 
 
+# Words too common to tell a fact's key apart (" the", " of", " is"...).
+_COMMON = (" the", " of", " is", " The", " a", " for", " to", " in", ".", ",", "?", ":", " What", " Who",
+           " Which", " does", " did", " its", " was", " has", " number")
+
+
+def _value_first(tok, ids, at, n_val, question):
+    """True when the fact's key follows its value in the document ("Yara Yardley is the director...").
+
+    Then no single attention step from the question can find the value's first token (its key
+    vector was computed before the key words were read), so that target would be unlearnable.
+    Decided by which side of the value holds more of the question's distinctive tokens.
+    """
+    common = {t for w in _COMMON for t in tok.encode(w)}
+    q = set(tok.encode(" " + question)) - common
+    before = len(q & set(ids[max(0, at - 10) : at]))
+    after = len(q & set(ids[at + n_val : at + n_val + 10]))
+    return after > before
+
+
 def _chat_row(tok, sample, lm_weight, value_weight):
     """(ids, weights, answer flags, value flags, sources) of one chat sample; entry i concerns ids[i].
 
@@ -43,38 +62,47 @@ def _chat_row(tok, sample, lm_weight, value_weight):
     sources[i] is the position of the document token that a reply's value token ids[i] copies
     (the same token run in the prompt before that reply), -1 elsewhere: the attention target of
     a retrieval head (see train.py --attn-sup). The last WINDOW prompt positions before each
-    reply point at the value's first token too.
+    reply point at the value's first token too, unless the value comes before its key in the
+    document (_value_first): then neither they nor the value's first token get a source.
     """
     segs = encode_sample(tok, sample)
     values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
-    ids, wts, ans, val, src, k = [], [], [], [], [], 0
+    questions = [sample["question"]] + [f["question"] for f in sample.get("followups", [])]
+    ids, wts, ans, val, src, span, k = [], [], [], [], [], [], 0
     for seg, is_answer in segs:
-        flags, seg_src = [False] * len(seg), [-1] * len(seg)
+        flags, seg_src, seg_span = [False] * len(seg), [-1] * len(seg), [1] * len(seg)
         if is_answer:
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
             flags[j : j + len(v)] = [True] * len(v)
             at = _find_run(ids, v)
-            if at >= 0:
+            if at >= 0 and _value_first(tok, ids, at, len(v), questions[k]):
+                seg_src[j + 1 : j + len(v)] = range(at + 1, at + len(v))
+            elif at >= 0:
                 seg_src[j : j + len(v)] = range(at, at + len(v))
                 # The prompt's last WINDOW positions (the observation window that SnapKV-style
-                # selection scores from) look up the value's first token while reading the
-                # question. sources[i] concerns position i-1: the window's entries are the
-                # prompt's last WINDOW-1 ones (never sources otherwise) and the reply's first.
+                # selection scores from) look up the value while reading the question: the
+                # whole value (span[i] tokens from sources[i]), so that a selection by their
+                # attention keeps every token the reply will copy. sources[i] concerns position
+                # i-1: the window's entries are the prompt's last WINDOW-1 ones (never sources
+                # otherwise) and the reply's first.
                 lo = max(0, len(ids) - WINDOW + 1)
                 src[lo:] = [at] * (len(ids) - lo)
-                seg_src[0] = at
+                span[lo:] = [len(v)] * (len(ids) - lo)
+                seg_src[0], seg_span[0] = at, len(v)
             k += 1
         ids += seg
         wts += [(value_weight if f else 1.0) if is_answer else lm_weight for f in flags]
         ans += [is_answer] * len(seg)
         val += flags
         src += seg_src
-    return ids, wts, ans, val, src
+        span += seg_span
+    return ids, wts, ans, val, src, span
 
 
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
-               value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False):
+               value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
+               with_spans=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -85,6 +113,9 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     repeated random sequences with loss on the repeat (not part of answer_mask; small_vocab of
     them drawn from a few distinct ids). With sources, a last tensor [n, S] holds for each position
     i the position whose token a copy head should read to predict token i+1 (-1: none).
+    kind_weights ({kind: weight}, default 1) skews which fact kind documents ask about. With
+    with_spans (and sources), a last tensor gives how many tokens from that source to look at
+    (the whole value for the observation window's positions, 1 elsewhere).
     """
     rows = []
     for _ in range(n):
@@ -92,13 +123,14 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         r = rng.random() if kv_frac or repeat_frac else 1.0
         if r < repeat_frac:
             ids_, wts, src_ = recall.repeat_row(rng, target_tokens, small_vocab=small_vocab)
-            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_))
+            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_, [1] * len(ids_)))
             continue
         if r < repeat_frac + kv_frac:
             s = recall.kv_sample(rng, max(48, target_tokens - 30 - 25 * max_followups), tok.count, 1 + max_followups)
         else:
             # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
-            s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups)
+            s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
+                                    kind_weights)
         row = _chat_row(tok, s, lm_weight, value_weight)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.
@@ -106,7 +138,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         while i < len(first_val) and row[3][i]:
             first_val[i] = True
             i += 1
-        rows.append((row[0], row[1], row[2], first_val, row[4]))
+        rows.append((row[0], row[1], row[2], first_val, row[4], row[5]))
     S = max(len(r[0]) for r in rows)
     ids = torch.full((n, S), pad_id, dtype=torch.long)
     tgt = torch.full((n, S), pad_id, dtype=torch.long)
@@ -114,7 +146,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     amask = torch.zeros((n, S), dtype=torch.bool)
     vmask = torch.zeros((n, S), dtype=torch.bool)
     srcs = torch.full((n, S), -1, dtype=torch.long)
-    for r, (seq, wts, ans, val, src) in enumerate(rows):
+    spans = torch.ones((n, S), dtype=torch.long)
+    for r, (seq, wts, ans, val, src, span) in enumerate(rows):
         ids[r, : len(seq)] = torch.tensor(seq)
         tgt[r, : len(seq) - 1] = torch.tensor(seq[1:])
         # Position i predicts token i+1.
@@ -122,11 +155,14 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         amask[r, : len(seq) - 1] = torch.tensor(ans[1:])
         vmask[r, : len(seq) - 1] = torch.tensor(val[1:])
         srcs[r, : len(seq) - 1] = torch.tensor(src[1:])
+        spans[r, : len(seq) - 1] = torch.tensor(span[1:])
     out = (ids, tgt, w, amask, vmask) if value_mask else (ids, tgt, w, amask)
-    return out + (srcs,) if sources else out
+    out = out + (srcs,) if sources else out
+    return out + (spans,) if with_spans else out
 
 
 def probe_set(tok, seed, lengths, per_length):
-    """Held-out probes (a seed never used for training batches)."""
+    """Held-out probes (a seed never used for training batches): (ids, tgt, w, amask, vmask, sources)."""
     rng = random.Random(seed)
-    return {L: [make_batch(tok, rng, 1, L, 0.0, value_mask=True) for _ in range(per_length)] for L in lengths}
+    return {L: [make_batch(tok, rng, 1, L, 0.0, value_mask=True, sources=True) for _ in range(per_length)]
+            for L in lengths}

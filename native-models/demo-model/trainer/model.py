@@ -44,7 +44,7 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(h, self.nkv * self.d, bias=False)
         self.o_proj = nn.Linear(self.nh * self.d, h, bias=False)
 
-    def forward(self, x, cos, sin, mask, return_probs=False):
+    def forward(self, x, cos, sin, mask, return_probs=False, evict=None):
         b, s, _ = x.shape
         q = self.q_proj(x).view(b, s, self.nh, self.d).transpose(1, 2)
         k = self.k_proj(x).view(b, s, self.nkv, self.d).transpose(1, 2)
@@ -55,6 +55,8 @@ class Attention(nn.Module):
         k = k.repeat_interleave(rep, dim=1)  # contiguous groups: heads 0..rep-1 -> KV head 0
         v = v.repeat_interleave(rep, dim=1)
         att = (q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(self.d)) + mask
+        if evict is not None:  # [b, nkv, 1, s, s]: per KV head, shared by its query heads
+            att = (att.view(b, self.nkv, rep, s, s) + evict).view(b, self.nh, s, s)
         p = att.softmax(-1)
         out = (p @ v).transpose(1, 2).reshape(b, s, self.nh * self.d)
         return self.o_proj(out), (p if return_probs else None)
@@ -80,8 +82,8 @@ class Layer(nn.Module):
         self.post_attention_layernorm = RMSNorm(c["hidden_size"], c["rms_norm_eps"])
         self.mlp = MLP(c)
 
-    def forward(self, x, cos, sin, mask, return_probs=False):
-        a, p = self.self_attn(self.input_layernorm(x), cos, sin, mask, return_probs)
+    def forward(self, x, cos, sin, mask, return_probs=False, evict=None):
+        a, p = self.self_attn(self.input_layernorm(x), cos, sin, mask, return_probs, evict)
         x = x + a
         return x + self.mlp(self.post_attention_layernorm(x)), p
 
@@ -109,7 +111,8 @@ class Decoder(nn.Module):
             nn.init.normal_(layer.self_attn.o_proj.weight, std=0.02 / math.sqrt(2 * c["num_hidden_layers"]))
             nn.init.normal_(layer.mlp.down_proj.weight, std=0.02 / math.sqrt(2 * c["num_hidden_layers"]))
 
-    def forward(self, ids, return_probs=False):
+    def forward(self, ids, return_probs=False, evict=None):
+        """evict: None or one additive mask per layer (eviction.eviction_masks) on top of the causal one."""
         c = self.config
         b, s = ids.shape
         pos = torch.arange(s, device=ids.device)
@@ -117,8 +120,8 @@ class Decoder(nn.Module):
         mask = torch.full((s, s), float("-inf"), device=ids.device).triu(1)
         x = self.model.embed_tokens(ids)
         probs = []
-        for layer in self.model.layers:
-            x, p = layer(x, cos, sin, mask, return_probs)
+        for i, layer in enumerate(self.model.layers):
+            x, p = layer(x, cos, sin, mask, return_probs, evict[i] if evict is not None else None)
             probs.append(p)
         x = self.model.norm(x)
         logits = x @ self.model.embed_tokens.weight.t()

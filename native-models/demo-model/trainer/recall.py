@@ -99,7 +99,7 @@ def kv_sample(rng, target_tokens, count, max_questions=4):
     q0, a0 = qa(*asked[0])
     text = "\n".join(lines)
     out = {"messages": [{"role": "user", "content": f"{text}\n\n{q0}"}], "answer": a0, "value": asked[0][1],
-           "followups": []}
+           "question": q0, "followups": []}
     for key, value in asked[1:]:
         q, a = qa(key, value)
         out["followups"].append({"question": q, "answer": a, "value": value})

@@ -34,7 +34,7 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
-from . import bpe, copy_circuit, dataset, export  # noqa: E402
+from . import bpe, copy_circuit, dataset, eviction, export  # noqa: E402
 from .model import Decoder, default_config  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
@@ -48,6 +48,12 @@ def parse_schedule(s):
         acc += float(f)
         out.append((acc, int(L)))
     return out
+
+
+def parse_mix(s):
+    """'4096:0.25,2048:0.75' -> ([4096, 2048], [0.25, 0.75])."""
+    pairs = [p.split(":") for p in s.split(",")]
+    return [int(L) for L, _ in pairs], [float(w) for _, w in pairs]
 
 
 def length_for(schedule, frac, rng, floor=0):
@@ -71,41 +77,57 @@ def lr_at(step, progress, peak, warmup):
 def evaluate(model, probes, device, max_len=None):
     """Teacher-forced accuracy: acc = whole reply right, value_acc = the copied value right.
 
-    max_len: skip probes longer than this (the long ones are slow while training is still short).
+    value_acc_evicted: the same with the reply reading only the copy sources (+-2) and the
+    observation window of the prompt (eviction.eviction_masks with keep=0), i.e. the best a
+    compressed cache can hold. max_len: skip probes longer than this (slow while training is short).
     """
     model.eval()
     res = {}
+    c = model.config
     for L, items in probes.items():
         if max_len and L > max_len and L != min(probes):
             continue
-        ok, vok, loss, n = 0, 0, 0.0, 0
-        for ids, tgt, w, am, vm in items:
+        ok, vok, eok, loss, n = 0, 0, 0, 0.0, 0
+        for ids, tgt, w, am, vm, src in items:
             logits = model(ids.to(device))
             am, vm, tgt = am.to(device), vm.to(device), tgt.to(device)
             pred = logits.argmax(-1)
             ok += int((pred[am] == tgt[am]).all())
             vok += int((pred[vm] == tgt[vm]).all())
             loss += torch.nn.functional.cross_entropy(logits[am], tgt[am]).item()
+            masks = eviction.eviction_masks(am.cpu(), src, c["num_hidden_layers"], c["num_key_value_heads"],
+                                            dataset.WINDOW, torch.Generator().manual_seed(0), force=True, keep=0.0)
+            if masks is not None:
+                logits = model(ids.to(device), evict=[m.to(device) for m in masks])
+            eok += int((logits.argmax(-1)[vm] == tgt[vm]).all())
             n += 1
-        res[L] = {"acc": ok / n, "value_acc": vok / n, "loss": round(loss / n, 4)}
+        res[L] = {"acc": ok / n, "value_acc": vok / n, "value_acc_evicted": eok / n, "loss": round(loss / n, 4)}
     model.train()
     return res
 
 
-def attention_loss(probs, src, sup_heads):
-    """Attention supervision: -log of the attention that each listed head puts on the source token.
+def attention_loss(probs, src, sup_heads, spans=None):
+    """Attention supervision: -log of the attention that each listed head puts on the source tokens.
 
     src[b, i] is the position whose token the model copies when it predicts token i+1 (a reply's
-    value token copied from the document, the second copy of a repeated span), -1 elsewhere. Layer 0
-    head 0 is also taught to attend to i-1 (the previous-token half of the copy circuit).
+    value token copied from the document, the second copy of a repeated span), -1 elsewhere;
+    spans[b, i] (default 1) the number of tokens from there to look at, each getting the same
+    target (-mean of their log attention; the observation window's rows look at the whole value).
+    Layer 0 head 0 is also taught to attend to i-1 (the previous-token half of the copy circuit).
     """
     b, i = (src >= 0).nonzero(as_tuple=True)
     s = src.shape[1]
     pos = torch.arange(1, s, device=src.device)
     terms = [-(probs[0][:, 0, pos, pos - 1] + 1e-6).log().mean()]
     if len(b):
+        start = src[b, i]
+        n = spans[b, i] if spans is not None else torch.ones_like(start)
+        k = torch.arange(int(n.max()), device=src.device)
+        cols = (start[:, None] + k).clamp(max=s - 1)
+        valid = (k < n[:, None]).float()
         for layer, head in sup_heads:
-            terms.append(-(probs[layer][b, head, i, src[b, i]] + 1e-6).log().mean())
+            p = probs[layer][b, head, i][torch.arange(len(b), device=src.device)[:, None], cols]
+            terms.append(-(((p + 1e-6).log() * valid).sum(1) / valid.sum(1)).mean())
     return sum(terms) / len(terms)
 
 
@@ -155,6 +177,13 @@ def main():
                     help="weight of the attention-supervision loss (see attention_loss)")
     ap.add_argument("--sup-heads", default="1:0,2:0,3:0",
                     help="layer:head list of query heads taught to attend to the copied token's source")
+    ap.add_argument("--evict", type=float, default=0.0,
+                    help="share of chat rows whose reply reads a randomly evicted cache (eviction.py)")
+    ap.add_argument("--evict-keep", default="0.01,0.6", help="range of the kept share of other positions")
+    ap.add_argument("--kind-weights", default="", help="e.g. role:2 - how often documents ask about each fact kind")
+    ap.add_argument("--length-mix", default="",
+                    help="e.g. 4096:0.25,2048:0.4,1024:0.35 - draw lengths from this mix instead of the curriculum")
+    ap.add_argument("--init-from", default="", help="start from this checkpoint's weights (fresh optimizer, step 0)")
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
 
@@ -177,7 +206,9 @@ def main():
     if len(tok.vocab) > cfg["vocab_size"]:
         raise SystemExit(f"tokenizer has {len(tok.vocab)} tokens > vocab_size {cfg['vocab_size']}")
     model = Decoder(cfg).to(device)
-    if a.copy_circuit and not a.resume:
+    if a.init_from and not a.resume:
+        model.load_state_dict(torch.load(a.init_from, map_location=device)["model"])
+    elif a.copy_circuit and not a.resume:
         copy_circuit.plant_copy_circuit(model.cpu())
         model.to(device)
     decay = [p for n, p in model.named_parameters() if p.dim() == 2]
@@ -202,6 +233,10 @@ def main():
     lengths = [int(x) for x in a.probe_lengths.split(",")]
     probes = dataset.probe_set(tok, 10_000 + a.seed, lengths, a.probes)
     schedule = parse_schedule(a.schedule)
+    mix = parse_mix(a.length_mix) if a.length_mix else None
+    kind_weights = {k: float(w) for k, w in (p.split(":") for p in a.kind_weights.split(","))} if a.kind_weights else None
+    r_min, r_max = (float(x) for x in a.evict_keep.split(","))
+    evict_gen = torch.Generator().manual_seed(a.seed)
 
     t_start = time.time()
 
@@ -222,8 +257,9 @@ def main():
     while progress() < 1.0:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, progress(), a.lr, a.warmup)
-        L = length_for(schedule, progress(), rng, levels[level] if levels else 0)
-        cur_max = max(levels[level] if levels else 0, next((x for end, x in schedule if progress() < end), schedule[-1][1]))
+        L = rng.choices(*mix)[0] if mix else length_for(schedule, progress(), rng, levels[level] if levels else 0)
+        cur_max = max(mix[0]) if mix else max(levels[level] if levels else 0,
+                                                next((x for end, x in schedule if progress() < end), schedule[-1][1]))
         decay = 1.0 - (2 / 3) * min(1.0, progress() / a.recall_end)
         kv_frac, repeat_frac = a.kv_frac * decay, (a.repeat_frac * decay if L <= 512 else 0.0)
         micro_n = max(1, a.micro_tokens // L)
@@ -231,17 +267,21 @@ def main():
         opt.zero_grad(set_to_none=True)
         tot_loss, tot_ans, tot_aux, step_tok = 0.0, 0.0, 0.0, 0
         for _ in range(n_micro):
-            ids, tgt, w, am, src = dataset.make_batch(tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups,
+            ids, tgt, w, am, src, spans = dataset.make_batch(tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups,
                                                     value_weight=a.value_weight, kv_frac=kv_frac,
                                                     repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab,
-                                                    sources=True)
-            ids, tgt, w, am, src = ids.to(device), tgt.to(device), w.to(device), am.to(device), src.to(device)
-            logits, probs = model(ids, return_probs=True) if sup_heads else (model(ids), None)
+                                                    sources=True, kind_weights=kind_weights, with_spans=True)
+            masks = eviction.eviction_masks(am, src, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
+                                            dataset.WINDOW, evict_gen, a.evict, r_min, r_max) if a.evict else None
+            if masks is not None:
+                masks = [m.to(device) for m in masks]
+            ids, tgt, w, am, src, spans = (t.to(device) for t in (ids, tgt, w, am, src, spans))
+            logits, probs = model(ids, True, masks) if sup_heads else (model(ids, False, masks), None)
             ce = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), reduction="none")
             ce = ce.view(tgt.shape)
             loss = (ce * w).sum() / w.sum()
             if sup_heads:
-                aux = attention_loss(probs, src, sup_heads)
+                aux = attention_loss(probs, src, sup_heads, spans)
                 tot_aux += aux.item() / n_micro
                 loss = loss + a.attn_sup * aux
             loss = loss / n_micro

@@ -1,0 +1,109 @@
+import os
+import random
+import unittest
+
+import _path
+from trainer import bpe
+
+
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class EvictionMaskTest(unittest.TestCase):
+    def setUp(self):
+        import torch
+
+        from trainer import dataset
+
+        self.torch = torch
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        self.ids, _, _, self.am, self.vm, self.src = dataset.make_batch(
+            tok, random.Random(3), 4, 300, 0.1, max_followups=1, value_mask=True, sources=True)
+
+    def masks(self, **kw):
+        from trainer import eviction
+
+        return eviction.eviction_masks(self.am, self.src, 2, 2, 8, self.torch.Generator().manual_seed(1), **kw)
+
+    def test_sources_only_mask_hides_the_prefix_from_the_reply_but_nothing_else(self):
+        from trainer import eviction
+
+        masks = self.masks(force=True, keep=0.0)
+        self.assertEqual(len(masks), 2)
+        n, S = self.ids.shape
+        for b in range(n):
+            t0, t1 = eviction.first_reply(self.am[b])
+            # t0 is the reply's first token: the position after the last prompt token.
+            self.assertFalse(self.am[b][t0 - 2])
+            self.assertTrue(self.am[b][t0 - 1] and self.am[b][t1])
+            visible = masks[0][b, 0, 0] == 0
+            # Prompt rows and everything after the first reply read the full causal prefix.
+            self.assertTrue(visible[:t0].all() and visible[t1 + 1 :].all())
+            # Reply rows: the window and the reply itself stay; of the prefix only the sources +-2.
+            rows = visible[t0 : t1 + 1]
+            self.assertTrue(rows[:, t0 - 8 :].all())
+            kept = rows[0, : t0 - 8].nonzero().flatten().tolist()
+            self.assertTrue((rows == rows[0]).all())
+            srcs = {p for p in self.src[b, t0 - 9 : t1 + 1].tolist() if p >= 0}
+            self.assertTrue(srcs)
+            expect = sorted({q for p in srcs for q in range(p - 2, p + 3) if 0 <= q < t0 - 8})
+            self.assertEqual(kept, expect)
+
+    def test_keep_one_changes_nothing_and_p_row_zero_gives_no_mask(self):
+        masks = self.masks(force=True, keep=1.0)
+        for m in masks:
+            self.assertTrue((m == 0).all())
+        self.assertIsNone(self.masks(p_row=0.0))
+
+    def test_masked_model_attends_only_to_kept_positions(self):
+        from trainer import eviction
+        from trainer.model import Decoder, default_config
+
+        torch = self.torch
+        torch.manual_seed(0)
+        model = Decoder(default_config(4096, layers=2, hidden=64, heads=4, kv_heads=2, intermediate=96,
+                                       head_dim=16)).eval()
+        masks = self.masks(force=True)  # random keep share per layer and KV head
+        with torch.no_grad():
+            full, _ = model(self.ids, return_probs=True)
+            cut, probs = model(self.ids, return_probs=True, evict=masks)
+        for b in range(self.ids.shape[0]):
+            t0, t1 = eviction.first_reply(self.am[b])
+            # Prompt positions are untouched, reply positions read fewer tokens.
+            self.assertTrue(torch.allclose(full[b, :t0], cut[b, :t0], atol=1e-5))
+            self.assertFalse(torch.allclose(full[b, t0 : t1 + 1], cut[b, t0 : t1 + 1], atol=1e-3))
+            for layer in range(2):
+                for h in range(4):
+                    hidden = masks[layer][b, h // 2, 0, t0 : t1 + 1] != 0
+                    p = probs[layer][b, h, t0 : t1 + 1]
+                    self.assertEqual(p[hidden].abs().max().item(), 0.0)
+                    self.assertTrue(torch.allclose(p.sum(-1), torch.ones(t1 + 1 - t0), atol=1e-5))
+
+
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class AttentionLossTest(unittest.TestCase):
+    def test_span_targets_average_the_log_attention_over_the_span(self):
+        import math
+
+        import torch
+
+        from trainer.train import attention_loss
+
+        S = 6
+        probs = [torch.zeros(1, 1, S, S) for _ in range(2)]
+        probs[0][0, 0] = torch.eye(S).roll(-1, 1)  # layer 0 head 0: exactly the previous token
+        probs[0][0, 0, 0] = torch.eye(S)[0]
+        row = torch.tensor([0.5, 0.3, 0.2, 0.0, 0.0, 0.0])
+        probs[1][0, 0, 5] = row
+        src = torch.full((1, S), -1)
+        src[0, 5] = 0
+        one = attention_loss(probs, src, [(1, 0)])
+        spans = torch.ones(1, S, dtype=torch.long)
+        spans[0, 5] = 3
+        three = attention_loss(probs, src, [(1, 0)], spans)
+        prev = -math.log(1 + 1e-6)
+        self.assertAlmostEqual(one.item(), (prev - math.log(0.5 + 1e-6)) / 2, places=5)
+        want = -(math.log(0.5 + 1e-6) + math.log(0.3 + 1e-6) + math.log(0.2 + 1e-6)) / 3
+        self.assertAlmostEqual(three.item(), (prev + want) / 2, places=5)
+
+
+if __name__ == "__main__":
+    unittest.main()
