@@ -44,6 +44,8 @@ export const COMPRESSION_METHODS: readonly CompressionMethodInfo[] = [
 ];
 
 export const DEFAULT_METHOD: CompressionMethod = 'compresskv';
+/** The budget a fresh install starts with (the slider's first position, the stored default). */
+export const DEFAULT_BUDGET = 256;
 
 /** Smallest budget the slider offers (tokens per layer); the spec's per-layer minimum. */
 export const MIN_BUDGET = 32;

@@ -5,11 +5,13 @@
  * it regenerates the last answer.
  */
 import type { ApiClient } from '../api/api-client';
-import { DEFAULT_METHOD, type CompressionMethod } from '../../app/chat/compression-methods';
+import {
+  DEFAULT_BUDGET,
+  DEFAULT_METHOD,
+  type CompressionMethod,
+} from '../../app/chat/compression-methods';
 import type { RetentionView, TokenLayout } from '../../app/ipc/retention-view';
 import type { SliceCreator } from './store-types';
-
-export const DEFAULT_BUDGET = 256;
 
 export interface RetentionSlice {
   method: CompressionMethod;

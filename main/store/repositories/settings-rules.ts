@@ -5,6 +5,7 @@
 import { KvLensError } from '../../../app/errors';
 import {
   COMPRESSION_METHODS,
+  DEFAULT_BUDGET,
   DEFAULT_METHOD,
   MIN_BUDGET,
 } from '../../../app/chat/compression-methods';
@@ -19,7 +20,7 @@ import type { StoredSettingKey, StoredSettings } from '../../../app/store/record
 export const STORED_SETTINGS_DEFAULTS: Readonly<StoredSettings> = {
   ...DEFAULT_SETTINGS,
   defaultMethod: DEFAULT_METHOD,
-  defaultBudget: 256,
+  defaultBudget: DEFAULT_BUDGET,
   chunkSize: 256,
 };
 
