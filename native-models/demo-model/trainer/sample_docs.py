@@ -20,7 +20,7 @@ DOCS = [
      ["code", "role", "stock", "date", "badge"]),
     ("meridian-institute-inventory", "Meridian Institute: Stores and Staff Register", 202, 2800,
      ["stock", "code", "platform", "role", "budget", "home"]),
-    ("field-survey-notes", "Field Survey Notes: Valemont District", 303, 3600,
+    ("field-survey-notes", "Field Survey Notes: Valemont District", 303, 2900,
      ["date", "password", "code", "role", "magic", "stock", "home"]),
 ]
 
