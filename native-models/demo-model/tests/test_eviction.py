@@ -103,6 +103,12 @@ class AttentionLossTest(unittest.TestCase):
         self.assertAlmostEqual(one.item(), (prev - math.log(0.5 + 1e-6)) / 2, places=5)
         want = -(math.log(0.5 + 1e-6) + math.log(0.3 + 1e-6) + math.log(0.2 + 1e-6)) / 3
         self.assertAlmostEqual(three.item(), (prev + want) / 2, places=5)
+        # A second offset head: layer 1 head 0 on i-2 reads each row's weight two columns back
+        # (rows 2..5 -> columns 0..3: 0, 0, 0.4, 0).
+        probs[1][0, 0, 4, 2] = 0.4
+        two = attention_loss(probs, src, [], offset_heads=[(0, 0, 1), (1, 0, 2)])
+        second = -(3 * math.log(1e-6) + math.log(0.4 + 1e-6)) / 4
+        self.assertAlmostEqual(two.item(), (prev + second) / 2, places=4)
 
 
 if __name__ == "__main__":

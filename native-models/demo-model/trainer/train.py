@@ -106,19 +106,24 @@ def evaluate(model, probes, device, max_len=None):
     return res
 
 
-def attention_loss(probs, src, sup_heads, spans=None):
+def attention_loss(probs, src, sup_heads, spans=None, offset_heads=((0, 0, 1),)):
     """Attention supervision: -log of the attention that each listed head puts on the source tokens.
 
     src[b, i] is the position whose token the model copies when it predicts token i+1 (a reply's
     value token copied from the document, the second copy of a repeated span), -1 elsewhere;
     spans[b, i] (default 1) the number of tokens from there to look at, each getting the same
     target (-mean of their log attention; the observation window's rows look at the whole value).
-    Layer 0 head 0 is also taught to attend to i-1 (the previous-token half of the copy circuit).
+    offset_heads lists (layer, head, k): that head is taught to attend to i-k at every position
+    (default: layer 0 head 0 to i-1, the previous-token half of the copy circuit; a head on i-2
+    gives the induction match two tokens of context, to tell apart repeated tokens such as the
+    two 1s of "8191").
     """
     b, i = (src >= 0).nonzero(as_tuple=True)
     s = src.shape[1]
-    pos = torch.arange(1, s, device=src.device)
-    terms = [-(probs[0][:, 0, pos, pos - 1] + 1e-6).log().mean()]
+    terms = []
+    for layer, head, k in offset_heads:
+        pos = torch.arange(k, s, device=src.device)
+        terms.append(-(probs[layer][:, head, pos, pos - k] + 1e-6).log().mean())
     if len(b):
         start = src[b, i]
         n = spans[b, i] if spans is not None else torch.ones_like(start)
@@ -184,6 +189,8 @@ def main():
     ap.add_argument("--length-mix", default="",
                     help="e.g. 4096:0.25,2048:0.4,1024:0.35 - draw lengths from this mix instead of the curriculum")
     ap.add_argument("--init-from", default="", help="start from this checkpoint's weights (fresh optimizer, step 0)")
+    ap.add_argument("--offset-heads", default="0:0:1",
+                    help="layer:head:k list of heads taught to attend to position i-k (see attention_loss)")
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
 
@@ -228,6 +235,7 @@ def main():
         torch.set_rng_state(ck["torch_rng"])
         log({"event": "resume", "step": step})
     sup_heads = [tuple(int(x) for x in p.split(":")) for p in a.sup_heads.split(",") if p] if a.attn_sup else []
+    offset_heads = [tuple(int(x) for x in p.split(":")) for p in a.offset_heads.split(",") if p]
     n_params = sum(p.numel() for p in model.parameters())
     log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
     lengths = [int(x) for x in a.probe_lengths.split(",")]
@@ -281,7 +289,7 @@ def main():
             ce = ce.view(tgt.shape)
             loss = (ce * w).sum() / w.sum()
             if sup_heads:
-                aux = attention_loss(probs, src, sup_heads, spans)
+                aux = attention_loss(probs, src, sup_heads, spans, offset_heads)
                 tot_aux += aux.item() / n_micro
                 loss = loss + a.attn_sup * aux
             loss = loss / n_micro
