@@ -88,7 +88,8 @@ def main():
     print(f"wrote {path}")
     # Needle files for the CLI (--needles): the NIAH evaluation set and a disjoint calibration set,
     # so the retrieval heads are not ranked on the needles they are then measured on.
-    for name, picks in (("niah-needles.jsonl", NIAH_PICKS), ("calibration-needles.jsonl", CALIBRATION_PICKS)):
+    for name, picks in (("niah-needles.jsonl", NIAH_PICKS), ("calibration-needles.jsonl", CALIBRATION_PICKS),
+                        ("niah-needles-extra.jsonl", EXTRA_PICKS)):
         path = os.path.join(HERE, "samples", name)
         with open(path, "w", encoding="utf-8") as f:
             for i in picks:
@@ -99,6 +100,7 @@ def main():
 
 NIAH_PICKS = [0, 1, 2, 3, 4, 5, 6, 8]  # one needle of each of eight fact kinds
 CALIBRATION_PICKS = list(range(20, 40))  # two of each kind, none shared with NIAH_PICKS
+EXTRA_PICKS = list(range(40, 60))  # two more of each kind for a larger grid, shared with neither
 
 
 def needles(seed, n_needles=60, n_filler=300):
