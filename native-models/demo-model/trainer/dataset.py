@@ -1,5 +1,6 @@
 """Tokenised training examples: chat prompt + answer, with per-position loss weights."""
 
+import functools
 import random
 
 import torch
@@ -41,6 +42,11 @@ _COMMON = (" the", " of", " is", " The", " a", " for", " to", " in", ".", ",", "
            " Which", " does", " did", " its", " was", " has", " number")
 
 
+@functools.lru_cache(maxsize=4)
+def _common_ids(tok):
+    return frozenset(t for w in _COMMON for t in tok.encode(w))
+
+
 def _value_first(tok, ids, at, n_val, question):
     """True when the fact's key follows its value in the document ("Yara Yardley is the director...").
 
@@ -48,8 +54,7 @@ def _value_first(tok, ids, at, n_val, question):
     vector was computed before the key words were read), so that target would be unlearnable.
     Decided by which side of the value holds more of the question's distinctive tokens.
     """
-    common = {t for w in _COMMON for t in tok.encode(w)}
-    q = set(tok.encode(" " + question)) - common
+    q = set(tok.encode(" " + question)) - _common_ids(tok)
     before = len(q & set(ids[max(0, at - 10) : at]))
     after = len(q & set(ids[at + n_val : at + n_val + 10]))
     return after > before

@@ -12,7 +12,7 @@ import random
 import torch
 
 from . import bpe, dataset
-from .model import Decoder
+from .model import load_checkpoint
 
 
 @torch.no_grad()
@@ -43,10 +43,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    ck = torch.load(a.checkpoint, map_location="cpu")
-    model = Decoder(ck["config"])
-    model.load_state_dict(ck["model"])
-    model.eval()
+    model, ck = load_checkpoint(a.checkpoint)
     tok = bpe.Tokenizer.load(f"{a.tokenizer}/tokenizer.json")
     for L in [int(x) for x in a.lengths.split(",")]:
         print(L, {"step": ck["step"], "tokens": ck["tokens"]}, diagnose(model, tok, L, a.n), flush=True)

@@ -128,6 +128,14 @@ class Decoder(nn.Module):
         return (logits, probs) if return_probs else logits
 
 
+def load_checkpoint(path, device="cpu"):
+    """(model in eval mode, checkpoint dict) from a training checkpoint (train.py's checkpoint.pt)."""
+    ck = torch.load(path, map_location=device)
+    model = Decoder(ck["config"]).to(device)
+    model.load_state_dict(ck["model"])
+    return model.eval(), ck
+
+
 def default_config(vocab_size=4096, layers=4, hidden=256, heads=8, kv_heads=2, intermediate=768, theta=1e8,
                    head_dim=64):
     """config.json content (model_type llama, tied embeddings)."""

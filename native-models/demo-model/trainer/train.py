@@ -35,7 +35,7 @@ import time  # noqa: E402
 import torch  # noqa: E402
 
 from . import bpe, copy_circuit, dataset, eviction, export  # noqa: E402
-from .model import Decoder, default_config  # noqa: E402
+from .model import Decoder, default_config, load_checkpoint  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
 
@@ -214,7 +214,7 @@ def main():
         raise SystemExit(f"tokenizer has {len(tok.vocab)} tokens > vocab_size {cfg['vocab_size']}")
     model = Decoder(cfg).to(device)
     if a.init_from and not a.resume:
-        model.load_state_dict(torch.load(a.init_from, map_location=device)["model"])
+        model.load_state_dict(load_checkpoint(a.init_from, device)[0].state_dict())
     elif a.copy_circuit and not a.resume:
         copy_circuit.plant_copy_circuit(model.cpu())
         model.to(device)

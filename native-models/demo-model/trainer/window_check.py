@@ -15,7 +15,7 @@ import random
 import torch
 
 from . import bpe, dataset
-from .model import Decoder
+from .model import load_checkpoint
 
 
 def pooled_window_scores(probs, T, window, kernel=5):
@@ -24,7 +24,7 @@ def pooled_window_scores(probs, T, window, kernel=5):
     return torch.nn.functional.avg_pool1d(s[:, None, :], kernel, 1, kernel // 2, count_include_pad=True)[:, 0]
 
 
-def value_positions(tok, ids, value_ids):
+def value_positions(ids, value_ids):
     """Document positions of the last copy of value_ids before the reply, or []."""
     at = dataset._find_run(ids, value_ids)
     return list(range(at, at + len(value_ids))) if at >= 0 else []
@@ -43,7 +43,7 @@ def check(model, tok, L, n, budget, window=dataset.WINDOW, seed=5151):
         first = vm[0].nonzero().flatten()
         T = int(am[0].nonzero().flatten()[0]) + 1  # the reply's first token position = prompt length
         value = tgt[0, first].tolist()
-        pos = value_positions(tok, ids[0, :T].tolist(), value)
+        pos = value_positions(ids[0, :T].tolist(), value)
         _, probs = model(ids[:, :T], return_probs=True)
         layer_sets = []
         for layer, p in enumerate(probs):
@@ -71,18 +71,15 @@ def check(model, tok, L, n, budget, window=dataset.WINDOW, seed=5151):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoint")
-    ap.add_argument("--tokenizer", default="weights/tokenizer.json")
+    ap.add_argument("--tokenizer", default="weights", help="folder with tokenizer.json")
     ap.add_argument("--lengths", default="1024,2048")
     ap.add_argument("--n", type=int, default=12)
     ap.add_argument("--budget", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    ck = torch.load(a.checkpoint, map_location="cpu")
-    model = Decoder(ck["config"])
-    model.load_state_dict(ck["model"])
-    model.eval()
-    tok = bpe.Tokenizer.load(a.tokenizer)
+    model, _ = load_checkpoint(a.checkpoint)
+    tok = bpe.Tokenizer.load(f"{a.tokenizer}/tokenizer.json")
     for L in (int(x) for x in a.lengths.split(",")):
         hits, group_hits, best4 = check(model, tok, L, a.n, a.budget)
         print(f"length {L}, budget {a.budget}: share of documents whose whole value is kept")
