@@ -105,6 +105,40 @@ class CopySourcesTest(unittest.TestCase):
         self.assertGreater(seen_value_first, 0)  # the seed covers both cases
         self.assertLess(seen_value_first, rows)
 
+    def test_chain_targets_of_value_first_facts(self):
+        # carry: the key's last document token reads the value's first token; read: the window and
+        # the reply position before the value read that key end. Key-first facts get neither.
+        from trainer import dataset
+
+        tok = self.tok
+        rows = 40
+        ids, tgt, w, am, vm, src, span, carry, read = dataset.make_batch(
+            tok, random.Random(3), rows, 400, 0.1, value_mask=True, sources=True, with_spans=True, with_chain=True,
+            kind_weights={"role": 3, "date": 3})
+        chained = 0
+        for r in range(rows):
+            vals = vm[r].nonzero().flatten().tolist()
+            first = vals[0]
+            last_prompt = max(i for i in range(first) if not am[r][i]) + 1
+            if src[r][first] >= 0:  # key first: the plain copy targets, no chain for the first reply
+                self.assertEqual(set(read[r][last_prompt - 7 : first + 1].tolist()), {-1})
+                continue
+            chained += 1
+            end = read[r][first].item()
+            self.assertEqual(set(read[r][last_prompt - 7 : last_prompt + 1].tolist()), {end})
+            ends = (carry[r] >= 0).nonzero().flatten().tolist()
+            self.assertIn(end, ends)
+            at = carry[r][end].item()
+            # The carried token is the value's first token, stated before the key end in the document.
+            self.assertEqual(ids[r][at].item(), tgt[r][first].item())
+            self.assertLess(at, end)
+            self.assertLess(end - at, 20)
+            # The key end is one of the question's words (the question is in the prompt).
+            question = tok.decode(ids[r][last_prompt - 40 : last_prompt].tolist())
+            self.assertIn(tok.decode([ids[r][end].item()]).strip(), question)
+        self.assertGreater(chained, 2)
+        self.assertLess(chained, rows)
+
     def test_value_first_is_told_by_where_the_key_words_are(self):
         from trainer import dataset
 

@@ -111,5 +111,26 @@ class AttentionLossTest(unittest.TestCase):
         self.assertAlmostEqual(two.item(), (prev + second) / 2, places=4)
 
 
+    def test_chain_loss_reads_each_head_on_its_own_targets(self):
+        import math
+
+        import torch
+
+        from trainer.train import chain_loss
+
+        S = 6
+        probs = [torch.full((1, 2, S, S), 0.1) for _ in range(3)]
+        probs[1][0, 1, 3, 1] = 0.8  # carry head (1, 1): position 3 reads 1
+        probs[2][0, 0, 5, 3] = 0.4  # read head (2, 0): position 5 reads 3
+        carry, read = torch.full((1, S), -1), torch.full((1, S), -1)
+        carry[0, 3], read[0, 5] = 1, 3
+        both = chain_loss(probs, carry, read, [(1, 1)], [(2, 0)])
+        self.assertAlmostEqual(both.item(), -(math.log(0.8 + 1e-6) + math.log(0.4 + 1e-6)) / 2, places=5)
+        # Swapped heads look at the wrong rows: the loss rises.
+        self.assertGreater(chain_loss(probs, carry, read, [(2, 0)], [(1, 1)]).item(), both.item() + 0.5)
+        # No value-first fact in the batch: zero, and no offset-head term sneaks in.
+        none = torch.full((1, S), -1)
+        self.assertEqual(chain_loss(probs, none, none, [(1, 1)], [(2, 0)]).item(), 0.0)
+
 if __name__ == "__main__":
     unittest.main()

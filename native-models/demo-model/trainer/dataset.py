@@ -60,8 +60,18 @@ def _value_first(tok, ids, at, n_val, question):
     return after > before
 
 
+def _key_end(tok, ids, at, n_val, question, reach=14):
+    """Position of the last key token after a value-first fact's value (the question's distinctive
+    tokens within `reach` tokens after it), or -1."""
+    q = set(tok.encode(" " + question)) - _common_ids(tok)
+    hits = [i for i in range(at + n_val, min(len(ids), at + n_val + reach)) if ids[i] in q]
+    return hits[-1] if hits else -1
+
+
 def _chat_row(tok, sample, lm_weight, value_weight):
-    """(ids, weights, answer flags, value flags, sources) of one chat sample; entry i concerns ids[i].
+    """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
+
+    Entry i concerns ids[i] except sources, carry and read, whose entry i concerns position i-1.
 
     Value flags mark every reply's copied value (all turns); those positions get value_weight.
     sources[i] is the position of the document token that a reply's value token ids[i] copies
@@ -69,13 +79,19 @@ def _chat_row(tok, sample, lm_weight, value_weight):
     a retrieval head (see train.py --attn-sup). The last WINDOW prompt positions before each
     reply point at the value's first token too, unless the value comes before its key in the
     document (_value_first): then neither they nor the value's first token get a source.
+
+    Value-first facts get a two-step target instead (the "chain"): in the document, the key's last
+    token (_key_end) reads the value's first token (carry: the token's identity is moved to where
+    the key is known), and the reply's position before the value's first token, and the
+    observation window, read that key end (read), where the carried token can be found by the key.
     """
     segs = encode_sample(tok, sample)
     values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
     questions = [sample["question"]] + [f["question"] for f in sample.get("followups", [])]
-    ids, wts, ans, val, src, span, k = [], [], [], [], [], [], 0
+    ids, wts, ans, val, src, span, carry, read, k = [], [], [], [], [], [], [], [], 0
     for seg, is_answer in segs:
         flags, seg_src, seg_span = [False] * len(seg), [-1] * len(seg), [1] * len(seg)
+        seg_read = [-1] * len(seg)
         if is_answer:
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
@@ -83,6 +99,12 @@ def _chat_row(tok, sample, lm_weight, value_weight):
             at = _find_run(ids, v)
             if at >= 0 and _value_first(tok, ids, at, len(v), questions[k]):
                 seg_src[j + 1 : j + len(v)] = range(at + 1, at + len(v))
+                end = _key_end(tok, ids, at, len(v), questions[k])
+                if end >= 0:
+                    carry[end + 1] = at
+                    lo = max(0, len(ids) - WINDOW + 1)
+                    read[lo:] = [end] * (len(ids) - lo)
+                    seg_read[0] = seg_read[j] = end
             elif at >= 0:
                 seg_src[j : j + len(v)] = range(at, at + len(v))
                 # The prompt's last WINDOW positions (the observation window that SnapKV-style
@@ -102,12 +124,14 @@ def _chat_row(tok, sample, lm_weight, value_weight):
         val += flags
         src += seg_src
         span += seg_span
-    return ids, wts, ans, val, src, span
+        carry += [-1] * len(seg)
+        read += seg_read
+    return ids, wts, ans, val, src, span, carry, read
 
 
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
-               with_spans=False):
+               with_spans=False, with_chain=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -120,7 +144,9 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     i the position whose token a copy head should read to predict token i+1 (-1: none).
     kind_weights ({kind: weight}, default 1) skews which fact kind documents ask about. With
     with_spans (and sources), a last tensor gives how many tokens from that source to look at
-    (the whole value for the observation window's positions, 1 elsewhere).
+    (the whole value for the observation window's positions, 1 elsewhere). With with_chain, two
+    more tensors [n, S] give the chain targets of value-first facts (_chat_row): carry[b, i], the
+    position that document position i reads, and read[b, i], the key end that position i reads.
     """
     rows = []
     for _ in range(n):
@@ -128,7 +154,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         r = rng.random() if kv_frac or repeat_frac else 1.0
         if r < repeat_frac:
             ids_, wts, src_ = recall.repeat_row(rng, target_tokens, small_vocab=small_vocab)
-            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_, [1] * len(ids_)))
+            none = [-1] * len(ids_)
+            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_, [1] * len(ids_), none, none))
             continue
         if r < repeat_frac + kv_frac:
             s = recall.kv_sample(rng, max(48, target_tokens - 30 - 25 * max_followups), tok.count, 1 + max_followups)
@@ -143,7 +170,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         while i < len(first_val) and row[3][i]:
             first_val[i] = True
             i += 1
-        rows.append((row[0], row[1], row[2], first_val, row[4], row[5]))
+        rows.append((row[0], row[1], row[2], first_val) + row[4:])
     S = max(len(r[0]) for r in rows)
     ids = torch.full((n, S), pad_id, dtype=torch.long)
     tgt = torch.full((n, S), pad_id, dtype=torch.long)
@@ -152,7 +179,9 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     vmask = torch.zeros((n, S), dtype=torch.bool)
     srcs = torch.full((n, S), -1, dtype=torch.long)
     spans = torch.ones((n, S), dtype=torch.long)
-    for r, (seq, wts, ans, val, src, span) in enumerate(rows):
+    carry = torch.full((n, S), -1, dtype=torch.long)
+    read = torch.full((n, S), -1, dtype=torch.long)
+    for r, (seq, wts, ans, val, src, span, car, rd) in enumerate(rows):
         ids[r, : len(seq)] = torch.tensor(seq)
         tgt[r, : len(seq) - 1] = torch.tensor(seq[1:])
         # Position i predicts token i+1.
@@ -161,9 +190,12 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         vmask[r, : len(seq) - 1] = torch.tensor(val[1:])
         srcs[r, : len(seq) - 1] = torch.tensor(src[1:])
         spans[r, : len(seq) - 1] = torch.tensor(span[1:])
+        carry[r, : len(seq) - 1] = torch.tensor(car[1:])
+        read[r, : len(seq) - 1] = torch.tensor(rd[1:])
     out = (ids, tgt, w, amask, vmask) if value_mask else (ids, tgt, w, amask)
     out = out + (srcs,) if sources else out
-    return out + (spans,) if with_spans else out
+    out = out + (spans,) if with_spans else out
+    return out + (carry, read) if with_chain else out
 
 
 def probe_set(tok, seed, lengths, per_length):

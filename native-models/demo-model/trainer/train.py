@@ -133,7 +133,16 @@ def attention_loss(probs, src, sup_heads, spans=None, offset_heads=((0, 0, 1),))
         for layer, head in sup_heads:
             p = probs[layer][b, head, i][torch.arange(len(b), device=src.device)[:, None], cols]
             terms.append(-(((p + 1e-6).log() * valid).sum(1) / valid.sum(1)).mean())
-    return sum(terms) / len(terms)
+    return sum(terms) / len(terms) if terms else probs[0].new_zeros(())
+
+
+def chain_loss(probs, carry, read, carry_heads, read_heads):
+    """Attention supervision of value-first facts (dataset._chat_row "chain"): carry_heads attend
+    from a key's last token to the value's first token, read_heads from the reply and the
+    observation window to that key end. Zero when the batch has no such fact."""
+    terms = [attention_loss(probs, t, heads, offset_heads=()) for t, heads in ((carry, carry_heads), (read, read_heads))
+             if heads and (t >= 0).any()]
+    return sum(terms) / len(terms) if terms else probs[0].new_zeros(())
 
 
 def main():
@@ -182,6 +191,10 @@ def main():
                     help="weight of the attention-supervision loss (see attention_loss)")
     ap.add_argument("--sup-heads", default="1:0,2:0,3:0",
                     help="layer:head list of query heads taught to attend to the copied token's source")
+    ap.add_argument("--carry-heads", default="",
+                    help="layer:head list taught to attend from a value-first fact's key end to its value (chain_loss)")
+    ap.add_argument("--read-heads", default="",
+                    help="layer:head list taught to attend from the question and reply to that key end (chain_loss)")
     ap.add_argument("--evict", type=float, default=0.0,
                     help="share of chat rows whose reply reads a randomly evicted cache (eviction.py)")
     ap.add_argument("--evict-keep", default="0.01,0.6", help="range of the kept share of other positions")
@@ -236,6 +249,8 @@ def main():
         log({"event": "resume", "step": step})
     sup_heads = [tuple(int(x) for x in p.split(":")) for p in a.sup_heads.split(",") if p] if a.attn_sup else []
     offset_heads = [tuple(int(x) for x in p.split(":")) for p in a.offset_heads.split(",") if p]
+    carry_heads = [tuple(int(x) for x in p.split(":")) for p in a.carry_heads.split(",") if p] if a.attn_sup else []
+    read_heads = [tuple(int(x) for x in p.split(":")) for p in a.read_heads.split(",") if p] if a.attn_sup else []
     n_params = sum(p.numel() for p in model.parameters())
     log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
     lengths = [int(x) for x in a.probe_lengths.split(",")]
@@ -273,17 +288,19 @@ def main():
         micro_n = max(1, a.micro_tokens // L)
         n_micro = max(1, a.step_tokens // (micro_n * L))
         opt.zero_grad(set_to_none=True)
-        tot_loss, tot_ans, tot_aux, step_tok = 0.0, 0.0, 0.0, 0
+        tot_loss, tot_ans, tot_aux, tot_chain, step_tok = 0.0, 0.0, 0.0, 0.0, 0
         for _ in range(n_micro):
-            ids, tgt, w, am, src, spans = dataset.make_batch(tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups,
-                                                    value_weight=a.value_weight, kv_frac=kv_frac,
-                                                    repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab,
-                                                    sources=True, kind_weights=kind_weights, with_spans=True)
-            masks = eviction.eviction_masks(am, src, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
+            ids, tgt, w, am, src, spans, carry, read = dataset.make_batch(
+                tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups, value_weight=a.value_weight,
+                kv_frac=kv_frac, repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab, sources=True,
+                kind_weights=kind_weights, with_spans=True, with_chain=True)
+            # An evicted reply keeps what it reads: copy sources and, for value-first facts, the key end.
+            pins = torch.where(read >= 0, read, src)
+            masks = eviction.eviction_masks(am, pins, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
                                             dataset.WINDOW, evict_gen, a.evict, r_min, r_max) if a.evict else None
             if masks is not None:
                 masks = [m.to(device) for m in masks]
-            ids, tgt, w, am, src, spans = (t.to(device) for t in (ids, tgt, w, am, src, spans))
+            ids, tgt, w, am, src, spans, carry, read = (t.to(device) for t in (ids, tgt, w, am, src, spans, carry, read))
             logits, probs = model(ids, True, masks) if sup_heads else (model(ids, False, masks), None)
             ce = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), reduction="none")
             ce = ce.view(tgt.shape)
@@ -292,6 +309,10 @@ def main():
                 aux = attention_loss(probs, src, sup_heads, spans, offset_heads)
                 tot_aux += aux.item() / n_micro
                 loss = loss + a.attn_sup * aux
+                if carry_heads or read_heads:
+                    ch = chain_loss(probs, carry, read, carry_heads, read_heads)
+                    tot_chain += ch.item() / n_micro
+                    loss = loss + a.attn_sup * ch
             loss = loss / n_micro
             loss.backward()
             tot_loss += loss.item()
@@ -306,6 +327,7 @@ def main():
         if step % 5 == 0 or step == 1:
             dt = time.time() - t_last
             log({"step": step, "len": L, "progress": round(progress(), 4), "loss": round(tot_loss, 4), "answer_loss": round(tot_ans, 4), "attn_loss": round(tot_aux, 4),
+                 "chain_loss": round(tot_chain, 4),
                  "lr": round(opt.param_groups[0]["lr"], 6), "tok_per_s": round(tok_last / dt, 1), "tokens": tokens_seen})
             t_last, tok_last = time.time(), 0
         evaluated = step % a.eval_every == 0 or time.time() - t_eval > 60 * a.eval_minutes
