@@ -139,6 +139,33 @@ class CopySourcesTest(unittest.TestCase):
         self.assertGreater(chained, 2)
         self.assertLess(chained, rows)
 
+    def test_end_share_puts_the_asked_fact_last(self):
+        from trainer import facts as F
+
+        def ends_with_target(doc):
+            last = doc["blocks"][-1]
+            said = [F._fmt(t, doc["target"]) for t in F.STATEMENTS[doc["target"].kind]]
+            return last["type"] == "para" and last["sentences"][-1] in said
+
+        n = 40
+        moved = sum(ends_with_target(datagen.make_document(random.Random(i), 400, end_share=1.0)) for i in range(n))
+        plain = sum(ends_with_target(datagen.make_document(random.Random(i), 400)) for i in range(n))
+        # All but the documents whose facts went into a table end with the asked fact; by default few do.
+        self.assertGreater(moved, n * 0.8)
+        self.assertLess(plain, n * 0.3)
+
+    def test_key_end_stays_inside_the_facts_sentence(self):
+        from trainer import dataset
+
+        tok = self.tok
+        q = "Who is the director of the Windward Lighthouse?"
+        ids = tok.encode("Filler here. Yara Yardley is the director of the Windward Lighthouse. " + q)
+        v = tok.encode(" Yara Yardley")
+        at = dataset._find_run(ids, v)
+        end = dataset._key_end(tok, ids, at, len(v), q, reach=40)
+        self.assertEqual(tok.decode(ids[end : end + 2]), " Lighthouse.")
+        self.assertLess(end, len(tok.encode("Filler here. Yara Yardley is the director of the Windward Lighthouse")))
+
     def test_value_first_is_told_by_where_the_key_words_are(self):
         from trainer import dataset
 

@@ -59,11 +59,13 @@ def _place_table(rng, blocks, rows_facts):
     )
 
 
-def make_document(rng, target_tokens, count=None, style=None, kind_weights=None):
+def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
     kind_weights: {kind: weight} for the target fact's kind (default: all kinds alike).
+    end_share: how often the target fact is the document's last sentence, right before the question
+    (where a needle at depth 1 sits); otherwise it is as likely there as anywhere else.
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
@@ -96,8 +98,13 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None)
     if style == "report" and target.kind in table_kinds and rng.random() < 0.35:
         _place_table(rng, blocks, same)
         same = []
+    # No draw without end_share, so documents stay reproducible from the seeds of earlier runs.
+    at_end = bool(end_share) and rng.random() < end_share and target in same
     for f in same + rest:
-        _place_fact(rng, blocks, f, style)
+        if not (at_end and f is target):
+            _place_fact(rng, blocks, f, style)
+    if at_end:
+        blocks.append({"type": "para", "sentences": [filler.sentence(rng), F.statement(target, rng)]})
     return {"blocks": blocks, "style": style, "target": target, "facts": facts}
 
 
@@ -155,14 +162,14 @@ def wrap_user(document, question, rng):
     return f"{document}\n\nAnswer using the document above. {question}"
 
 
-def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None):
+def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
     """
-    doc = make_document(rng, target_tokens, count, kind_weights=kind_weights)
+    doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
     messages = []

@@ -62,9 +62,15 @@ def _value_first(tok, ids, at, n_val, question):
 
 def _key_end(tok, ids, at, n_val, question, reach=14):
     """Position of the last key token after a value-first fact's value (the question's distinctive
-    tokens within `reach` tokens after it), or -1."""
+    tokens within `reach` tokens after it and before the sentence's full stop), or -1."""
     q = set(tok.encode(" " + question)) - _common_ids(tok)
-    hits = [i for i in range(at + n_val, min(len(ids), at + n_val + reach)) if ids[i] in q]
+    stop = tok.encode(".")[0]
+    hits = []
+    for i in range(at + n_val, min(len(ids), at + n_val + reach)):
+        if ids[i] == stop:
+            break
+        if ids[i] in q:
+            hits.append(i)
     return hits[-1] if hits else -1
 
 
@@ -131,7 +137,7 @@ def _chat_row(tok, sample, lm_weight, value_weight):
 
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
-               with_spans=False, with_chain=False):
+               with_spans=False, with_chain=False, end_share=0.0):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -162,7 +168,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         else:
             # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
-                                    kind_weights)
+                                    kind_weights, end_share)
         row = _chat_row(tok, s, lm_weight, value_weight)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.
