@@ -47,6 +47,11 @@ def _common_ids(tok):
     return frozenset(t for w in _COMMON for t in tok.encode(w))
 
 
+def _key_ids(tok, question):
+    """The question's distinctive token ids (its key words)."""
+    return set(tok.encode(" " + question)) - _common_ids(tok)
+
+
 def _value_first(tok, ids, at, n_val, question):
     """True when the fact's key follows its value in the document ("Yara Yardley is the director...").
 
@@ -54,7 +59,7 @@ def _value_first(tok, ids, at, n_val, question):
     vector was computed before the key words were read), so that target would be unlearnable.
     Decided by which side of the value holds more of the question's distinctive tokens.
     """
-    q = set(tok.encode(" " + question)) - _common_ids(tok)
+    q = _key_ids(tok, question)
     before = len(q & set(ids[max(0, at - 10) : at]))
     after = len(q & set(ids[at + n_val : at + n_val + 10]))
     return after > before
@@ -63,7 +68,7 @@ def _value_first(tok, ids, at, n_val, question):
 def _key_end(tok, ids, at, n_val, question, reach=14):
     """Position of the last key token after a value-first fact's value (the question's distinctive
     tokens within `reach` tokens after it and before the sentence's full stop), or -1."""
-    q = set(tok.encode(" " + question)) - _common_ids(tok)
+    q = _key_ids(tok, question)
     stop = tok.encode(".")[0]
     hits = []
     for i in range(at + n_val, min(len(ids), at + n_val + reach)):

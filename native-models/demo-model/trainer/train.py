@@ -249,10 +249,11 @@ def main():
         level = ck.get("level", 0)
         torch.set_rng_state(ck["torch_rng"])
         log({"event": "resume", "step": step})
-    sup_heads = [tuple(int(x) for x in p.split(":")) for p in a.sup_heads.split(",") if p] if a.attn_sup else []
-    offset_heads = [tuple(int(x) for x in p.split(":")) for p in a.offset_heads.split(",") if p]
-    carry_heads = [tuple(int(x) for x in p.split(":")) for p in a.carry_heads.split(",") if p] if a.attn_sup else []
-    read_heads = [tuple(int(x) for x in p.split(":")) for p in a.read_heads.split(",") if p] if a.attn_sup else []
+    def heads(spec):  # "1:0,2:0" -> [(1, 0), (2, 0)]
+        return [tuple(int(x) for x in p.split(":")) for p in spec.split(",") if p]
+
+    offset_heads = heads(a.offset_heads)
+    sup_heads, carry_heads, read_heads = (heads(x) if a.attn_sup else [] for x in (a.sup_heads, a.carry_heads, a.read_heads))
     n_params = sum(p.numel() for p in model.parameters())
     log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
     lengths = [int(x) for x in a.probe_lengths.split(",")]
