@@ -166,6 +166,63 @@ class CopySourcesTest(unittest.TestCase):
         self.assertEqual(tok.decode(ids[end : end + 2]), " Lighthouse.")
         self.assertLess(end, len(tok.encode("Filler here. Yara Yardley is the director of the Windward Lighthouse")))
 
+    def test_start_share_puts_the_asked_fact_first(self):
+        from trainer import facts as F
+
+        def starts_with_target(doc):
+            first = doc["blocks"][0]
+            said = [F._fmt(t, doc["target"]) for t in F.STATEMENTS[doc["target"].kind]]
+            return first["type"] == "para" and first["sentences"][0] in said
+
+        n = 40
+        moved = [datagen.make_document(random.Random(i), 400, start_share=1.0) for i in range(n)]
+        plain = sum(starts_with_target(datagen.make_document(random.Random(i), 400)) for i in range(n))
+        self.assertGreater(sum(map(starts_with_target, moved)), n * 0.8)  # all but table-held facts
+        self.assertEqual(plain, 0)  # by default a fact never starts a paragraph
+        # Kinds with a value-first wording mostly use it there: the rendered text starts with the value.
+        roles = [datagen.make_document(random.Random(i), 400, kind_weights={"role": 1e6}, start_share=1.0)
+                 for i in range(n)]
+        lead = sum(datagen.render(d, random.Random(0)).startswith(d["target"].value) for d in roles)
+        self.assertGreater(lead, n * 0.5)
+
+    def test_tables_include_cells_joined_by_one_space_like_extracted_pdf_text(self):
+        table = {"type": "table", "header": ["Position", "Name"], "rows": [["auditor, Ashford Water Board", "Ulla Quist"]]}
+        seps = {datagen.render_block(table, "report", w).split("\n")[1][len("auditor, Ashford Water Board") :]
+                .replace("Ulla Quist", "") for w in (60, 61, 62)}
+        self.assertEqual(seps, {" | ", "    ", " "})
+
+    def test_a_value_without_its_space_is_read_where_the_replys_tokens_end(self):
+        # At the document's start "Yara" is "Y" + "ara"; the reply writes " Yara" + " Yardley".
+        from trainer import dataset
+
+        tok = self.tok
+        ids = tok.encode("<|im_start|>user\nYara Yardley is the director of the Windward Lighthouse.")
+        pieces = [tok.decode([i]) for i in ids]
+        at, n_doc, aligned = dataset._locate_value(tok, ids, "Yara Yardley")
+        self.assertEqual("".join(pieces[at : at + n_doc]), "Yara Yardley")
+        self.assertEqual(len(aligned), len(tok.encode(" Yara Yardley")))
+        self.assertEqual(pieces[aligned[0]], "ara")  # where " Yara"'s text ends
+        self.assertEqual(pieces[aligned[1]], " Yardley")
+        # With the space present the run itself is used, token for token.
+        spaced = tok.encode("Filler. The director is Yara Yardley.")
+        at, n_doc, aligned = dataset._locate_value(tok, spaced, "Yara Yardley")
+        self.assertEqual(aligned, list(range(at, at + n_doc)))
+        self.assertEqual(dataset._locate_value(tok, spaced, "Ulla Quist"), (-1, 0, None))
+        # Chat rows of documents that start with a value-first fact carry from that token.
+        rng, seen = random.Random(2), 0
+        for _ in range(40):
+            s = datagen.make_sample(rng, 300, tok.count, kind_weights={"role": 1e6}, start_share=1.0)
+            if not s["document"].startswith(s["value"]):
+                continue
+            row_ids, _, _, _, _, _, carry, _ = dataset._chat_row(tok, s, 0.1, 3.0)
+            targets = [c for c in carry if c >= 0]
+            if targets:
+                seen += 1
+                first_word = s["value"].split(" ")[0]
+                upto = tok.decode(row_ids[: targets[0] + 1])
+                self.assertTrue(upto.endswith("\n" + first_word), (upto[-30:], first_word))
+        self.assertGreater(seen, 5)
+
     def test_value_first_is_told_by_where_the_key_words_are(self):
         from trainer import dataset
 

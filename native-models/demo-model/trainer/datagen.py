@@ -59,13 +59,17 @@ def _place_table(rng, blocks, rows_facts):
     )
 
 
-def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0):
+def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0, start_share=0.0):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
     kind_weights: {kind: weight} for the target fact's kind (default: all kinds alike).
     end_share: how often the target fact is the document's last sentence, right before the question
     (where a needle at depth 1 sits); otherwise it is as likely there as anywhere else.
+    start_share: how often the target fact is the document's first sentence (where a needle at
+    depth 0 sits). A value that starts the document has no space before it, so its tokens differ
+    from the reply's ("Y" + "ara" for " Yara"); elsewhere a fact never starts a paragraph. Such a
+    first fact mostly uses the kind's value-first wording, where it has one.
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
@@ -100,11 +104,18 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
         same = []
     # No draw without end_share, so documents stay reproducible from the seeds of earlier runs.
     at_end = bool(end_share) and rng.random() < end_share and target in same
+    at_start = not at_end and bool(start_share) and rng.random() < start_share and target in same
     for f in same + rest:
-        if not (at_end and f is target):
+        if not ((at_end or at_start) and f is target):
             _place_fact(rng, blocks, f, style)
     if at_end:
         blocks.append({"type": "para", "sentences": [filler.sentence(rng), F.statement(target, rng)]})
+    if at_start:
+        # Mostly the value-first wording where the kind has one: its value then has no space before it.
+        lead = F.leading_statement(target)
+        first = lead if lead and rng.random() < 0.7 else F.statement(target, rng)
+        more = [filler.sentence(rng) for _ in range(rng.randrange(1, 4))]
+        blocks.insert(0, {"type": "para", "sentences": [first] + more})
     return {"blocks": blocks, "style": style, "target": target, "facts": facts}
 
 
@@ -132,7 +143,8 @@ def render_block(b, style, width, keep=None):
     if t == "list":
         return "\n".join((f"{i + 1}. " if b["numbered"] else "- ") + it for i, it in enumerate(b["items"]))
     if t == "table":
-        sep = " | " if width % 2 else "    "
+        # The last: cells joined by one space, as the app's PDF text extraction gives a table.
+        sep = (" | ", "    ", " ")[width % 3]
         return "\n".join(sep.join(r) for r in [b["header"]] + b["rows"])
     if t == "page":
         return f"Page {b['n']}" if width % 3 else f"- {b['n']} -"
@@ -162,14 +174,16 @@ def wrap_user(document, question, rng):
     return f"{document}\n\nAnswer using the document above. {question}"
 
 
-def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0):
+def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
+                start_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
     """
-    doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share)
+    doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share,
+                        start_share=start_share)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
     messages = []

@@ -79,6 +79,40 @@ def _key_end(tok, ids, at, n_val, question, reach=14):
     return hits[-1] if hits else -1
 
 
+def _starts(tok, ids):
+    """Character offset where each token of ids starts in their decoded text, and the text's length."""
+    out, n = [], 0
+    for i in ids:
+        out.append(n)
+        n += len(tok.decode([i]))
+    return out, n
+
+
+def _locate_value(tok, ids, value):
+    """Where a reply's value sits in the prompt so far: (start, n_tokens, aligned) or (-1, 0, None).
+
+    The value is looked up as the reply writes it (" " + value); failing that, without the space
+    (a value that starts the document or a line: "Y" + "ara" for the reply's " Yara"). aligned[t]
+    is the prompt position a copy head should read to write the reply's value token t: the same
+    token when the run has the space; without it, the document token where the reply token's text
+    ends (the reply's first token " Yara" reads "ara"), or -1 where no document token ends there.
+    """
+    v = tok.encode(" " + value)
+    at = _find_run(ids, v)
+    if at >= 0:
+        return at, len(v), list(range(at, at + len(v)))
+    bare = tok.encode(value)
+    at = _find_run(ids, bare)
+    if at < 0:
+        return -1, 0, None
+    v_starts, v_len = _starts(tok, v)
+    v_ends = v_starts[1:] + [v_len]
+    b_starts, b_len = _starts(tok, bare)
+    b_ends = {e: at + t for t, e in enumerate(b_starts[1:] + [b_len])}
+    # The reply's text is one character (the space) ahead of the document's.
+    return at, len(bare), [b_ends.get(e - 1, -1) for e in v_ends]
+
+
 def _chat_row(tok, sample, lm_weight, value_weight):
     """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
 
@@ -107,17 +141,18 @@ def _chat_row(tok, sample, lm_weight, value_weight):
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
             flags[j : j + len(v)] = [True] * len(v)
-            at = _find_run(ids, v)
-            if at >= 0 and _value_first(tok, ids, at, len(v), questions[k]):
-                seg_src[j + 1 : j + len(v)] = range(at + 1, at + len(v))
-                end = _key_end(tok, ids, at, len(v), questions[k])
+            at, n_doc, aligned = _locate_value(tok, ids, values[k])
+            if at >= 0 and _value_first(tok, ids, at, n_doc, questions[k]):
+                for t in range(1, len(v)):
+                    seg_src[j + t] = aligned[t]
+                end = _key_end(tok, ids, at, n_doc, questions[k])
                 if end >= 0:
-                    carry[end + 1] = at
+                    carry[end + 1] = aligned[0]
                     lo = max(0, len(ids) - WINDOW + 1)
                     read[lo:] = [end] * (len(ids) - lo)
                     seg_read[0] = seg_read[j] = end
             elif at >= 0:
-                seg_src[j : j + len(v)] = range(at, at + len(v))
+                seg_src[j : j + len(v)] = aligned
                 # The prompt's last WINDOW positions (the observation window that SnapKV-style
                 # selection scores from) look up the value while reading the question: the
                 # whole value (span[i] tokens from sources[i]), so that a selection by their
@@ -126,8 +161,8 @@ def _chat_row(tok, sample, lm_weight, value_weight):
                 # otherwise) and the reply's first.
                 lo = max(0, len(ids) - WINDOW + 1)
                 src[lo:] = [at] * (len(ids) - lo)
-                span[lo:] = [len(v)] * (len(ids) - lo)
-                seg_src[0], seg_span[0] = at, len(v)
+                span[lo:] = [n_doc] * (len(ids) - lo)
+                seg_src[0], seg_span[0] = at, n_doc
             k += 1
         ids += seg
         wts += [(value_weight if f else 1.0) if is_answer else lm_weight for f in flags]
@@ -142,7 +177,7 @@ def _chat_row(tok, sample, lm_weight, value_weight):
 
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
-               with_spans=False, with_chain=False, end_share=0.0):
+               with_spans=False, with_chain=False, end_share=0.0, start_share=0.0):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -158,6 +193,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     (the whole value for the observation window's positions, 1 elsewhere). With with_chain, two
     more tensors [n, S] give the chain targets of value-first facts (_chat_row): carry[b, i], the
     position that document position i reads, and read[b, i], the key end that position i reads.
+    end_share / start_share: how often the asked fact ends / starts the document (datagen).
     """
     rows = []
     for _ in range(n):
@@ -173,7 +209,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         else:
             # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
-                                    kind_weights, end_share)
+                                    kind_weights, end_share, start_share)
         row = _chat_row(tok, s, lm_weight, value_weight)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.

@@ -228,6 +228,12 @@ def statement(fact, rng):
     return _fmt(rng.choice(STATEMENTS[fact.kind]), fact)
 
 
+def leading_statement(fact):
+    """A sentence that starts with the fact's value ("Yara Yardley is the director of..."), or None."""
+    lead = [t for t in STATEMENTS[fact.kind] if t.startswith("{v}")]
+    return _fmt(lead[0], fact) if lead else None
+
+
 def record(fact):
     """The fact as a 'key: value' line."""
     return _fmt(RECORDS[fact.kind], fact)

@@ -197,6 +197,8 @@ def main():
                     help="layer:head list taught to attend from the question and reply to that key end (chain_loss)")
     ap.add_argument("--end-facts", type=float, default=0.0,
                     help="share of documents whose asked fact is their last sentence (datagen.make_document)")
+    ap.add_argument("--start-facts", type=float, default=0.0,
+                    help="share of documents whose asked fact is their first sentence (datagen.make_document)")
     ap.add_argument("--evict", type=float, default=0.0,
                     help="share of chat rows whose reply reads a randomly evicted cache (eviction.py)")
     ap.add_argument("--evict-keep", default="0.01,0.6", help="range of the kept share of other positions")
@@ -296,7 +298,8 @@ def main():
             ids, tgt, w, am, src, spans, carry, read = dataset.make_batch(
                 tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups, value_weight=a.value_weight,
                 kv_frac=kv_frac, repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab, sources=True,
-                kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts)
+                kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
+                start_share=a.start_facts)
             # An evicted reply keeps what it reads: copy sources and, for value-first facts, the key end.
             pins = torch.where(read >= 0, read, src)
             masks = eviction.eviction_masks(am, pins, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
