@@ -139,6 +139,40 @@ class CopySourcesTest(unittest.TestCase):
         self.assertGreater(chained, 2)
         self.assertLess(chained, rows)
 
+    def test_window_looks_at_the_questions_key_words_before_it(self):
+        # The observation window (last 8 prompt positions and the reply's first) looks at the run from
+        # the question's first to its last distinctive word before the window; nothing else does.
+        from trainer import dataset
+
+        tok = self.tok
+        rows = 24
+        ids, tgt, w, am, vm, src, span, carry, read, ask, ask_span = dataset.make_batch(
+            tok, random.Random(8), rows, 400, 0.1, value_mask=True, sources=True, with_spans=True, with_chain=True,
+            with_question=True, max_followups=1)
+        seen = 0
+        for r in range(rows):
+            first = vm[r].nonzero().flatten().tolist()[0]
+            last_prompt = max(i for i in range(first) if not am[r][i]) + 1  # the reply's first position
+            on = set((ask[r] >= 0).nonzero().flatten().tolist())
+            window = set(range(last_prompt - 7, last_prompt + 1))
+            if not on & window:
+                continue
+            seen += 1
+            self.assertTrue(window <= on)
+            at, n = ask[r][last_prompt].item(), ask_span[r][last_prompt].item()
+            self.assertLess(at + n - 1, last_prompt - 7)  # all before the window
+            words = tok.decode(ids[r][at : at + n].tolist())
+            question = tok.decode(ids[r][last_prompt - 40 : last_prompt + 1].tolist())
+            self.assertIn(words.strip(), question)
+            # Both ends are distinctive words, not " the" or " of".
+            common = dataset._common_ids(tok)
+            self.assertNotIn(ids[r][at].item(), common)
+            self.assertNotIn(ids[r][at + n - 1].item(), common)
+            # Only observation-window positions (of this or a follow-up reply) get the target.
+            starts = [i for i in range(1, len(am[r])) if am[r][i] and not am[r][i - 1]]
+            self.assertTrue(all(any(s - 7 <= i <= s for s in starts) for i in on), (sorted(on), starts))
+        self.assertGreater(seen, rows // 2)
+
     def test_end_share_puts_the_asked_fact_last(self):
         from trainer import facts as F
 
@@ -214,7 +248,7 @@ class CopySourcesTest(unittest.TestCase):
             s = datagen.make_sample(rng, 300, tok.count, kind_weights={"role": 1e6}, start_share=1.0)
             if not s["document"].startswith(s["value"]):
                 continue
-            row_ids, _, _, _, _, _, carry, _ = dataset._chat_row(tok, s, 0.1, 3.0)
+            row_ids, _, _, _, _, _, carry, _, _, _ = dataset._chat_row(tok, s, 0.1, 3.0)
             targets = [c for c in carry if c >= 0]
             if targets:
                 seen += 1

@@ -113,6 +113,27 @@ def _locate_value(tok, ids, value):
     return at, len(bare), [b_ends.get(e - 1, -1) for e in v_ends]
 
 
+def _question_run(tok, ids, question):
+    """(start, n) of the question's key words that lie before the observation window, or (-1, 0).
+
+    ids is the prompt up to a reply. The window (its last WINDOW positions) is always kept by
+    compression; the question's earlier words are kept only if the window's attention scores
+    them, and without them a compressed reply restates another key. The run goes from the first
+    to the last of the question's distinctive tokens, in the question itself (its last
+    occurrence, with or without a space before it), up to the window.
+    """
+    at, n = -1, 0
+    for run in (tok.encode(question), tok.encode(" " + question)):
+        i = _find_run(ids, run)
+        if i > at:
+            at, n = i, len(run)
+    if at < 0:
+        return -1, 0
+    q = _key_ids(tok, question)
+    pos = [p for p in range(at, min(at + n, len(ids) - WINDOW)) if ids[p] in q]
+    return (pos[0], pos[-1] - pos[0] + 1) if pos else (-1, 0)
+
+
 def _chat_row(tok, sample, lm_weight, value_weight):
     """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
 
@@ -129,15 +150,27 @@ def _chat_row(tok, sample, lm_weight, value_weight):
     token (_key_end) reads the value's first token (carry: the token's identity is moved to where
     the key is known), and the reply's position before the value's first token, and the
     observation window, read that key end (read), where the carried token can be found by the key.
+
+    ask / ask_span (last two; entry i concerns position i-1, like sources): the observation window
+    of each reply looks at the question's key words before it (_question_run), so that selection
+    keeps what the reply restates.
     """
     segs = encode_sample(tok, sample)
     values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
     questions = [sample["question"]] + [f["question"] for f in sample.get("followups", [])]
     ids, wts, ans, val, src, span, carry, read, k = [], [], [], [], [], [], [], [], 0
+    ask, ask_span = [], []
     for seg, is_answer in segs:
         flags, seg_src, seg_span = [False] * len(seg), [-1] * len(seg), [1] * len(seg)
         seg_read = [-1] * len(seg)
+        seg_ask, seg_ask_span = [-1] * len(seg), [1] * len(seg)
         if is_answer:
+            q_at, q_n = _question_run(tok, ids, questions[k])
+            if q_at >= 0:
+                lo = max(0, len(ids) - WINDOW + 1)
+                ask[lo:] = [q_at] * (len(ids) - lo)
+                ask_span[lo:] = [q_n] * (len(ids) - lo)
+                seg_ask[0], seg_ask_span[0] = q_at, q_n
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
             flags[j : j + len(v)] = [True] * len(v)
@@ -172,12 +205,14 @@ def _chat_row(tok, sample, lm_weight, value_weight):
         span += seg_span
         carry += [-1] * len(seg)
         read += seg_read
-    return ids, wts, ans, val, src, span, carry, read
+        ask += seg_ask
+        ask_span += seg_ask_span
+    return ids, wts, ans, val, src, span, carry, read, ask, ask_span
 
 
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
-               with_spans=False, with_chain=False, end_share=0.0, start_share=0.0):
+               with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -194,6 +229,9 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     more tensors [n, S] give the chain targets of value-first facts (_chat_row): carry[b, i], the
     position that document position i reads, and read[b, i], the key end that position i reads.
     end_share / start_share: how often the asked fact ends / starts the document (datagen).
+    With with_question, two more tensors [n, S]: ask[b, i], the first of the question's key words
+    that position i (an observation-window position) should look at, and ask_span, how many
+    tokens from there (_question_run).
     """
     rows = []
     for _ in range(n):
@@ -202,7 +240,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         if r < repeat_frac:
             ids_, wts, src_ = recall.repeat_row(rng, target_tokens, small_vocab=small_vocab)
             none = [-1] * len(ids_)
-            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_, [1] * len(ids_), none, none))
+            ones = [1] * len(ids_)
+            rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_, ones, none, none, none, ones))
             continue
         if r < repeat_frac + kv_frac:
             s = recall.kv_sample(rng, max(48, target_tokens - 30 - 25 * max_followups), tok.count, 1 + max_followups)
@@ -228,7 +267,9 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     spans = torch.ones((n, S), dtype=torch.long)
     carry = torch.full((n, S), -1, dtype=torch.long)
     read = torch.full((n, S), -1, dtype=torch.long)
-    for r, (seq, wts, ans, val, src, span, car, rd) in enumerate(rows):
+    ask = torch.full((n, S), -1, dtype=torch.long)
+    ask_spans = torch.ones((n, S), dtype=torch.long)
+    for r, (seq, wts, ans, val, src, span, car, rd, ak, aks) in enumerate(rows):
         ids[r, : len(seq)] = torch.tensor(seq)
         tgt[r, : len(seq) - 1] = torch.tensor(seq[1:])
         # Position i predicts token i+1.
@@ -239,10 +280,13 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         spans[r, : len(seq) - 1] = torch.tensor(span[1:])
         carry[r, : len(seq) - 1] = torch.tensor(car[1:])
         read[r, : len(seq) - 1] = torch.tensor(rd[1:])
+        ask[r, : len(seq) - 1] = torch.tensor(ak[1:])
+        ask_spans[r, : len(seq) - 1] = torch.tensor(aks[1:])
     out = (ids, tgt, w, amask, vmask) if value_mask else (ids, tgt, w, amask)
     out = out + (srcs,) if sources else out
     out = out + (spans,) if with_spans else out
-    return out + (carry, read) if with_chain else out
+    out = out + (carry, read) if with_chain else out
+    return out + (ask, ask_spans) if with_question else out
 
 
 def probe_set(tok, seed, lengths, per_length):

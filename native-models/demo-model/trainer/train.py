@@ -197,6 +197,8 @@ def main():
                     help="layer:head list taught to attend from the question and reply to that key end (chain_loss)")
     ap.add_argument("--end-facts", type=float, default=0.0,
                     help="share of documents whose asked fact is their last sentence (datagen.make_document)")
+    ap.add_argument("--question-heads", default="",
+                    help="layer:head list taught to attend from the observation window to the question's key words")
     ap.add_argument("--start-facts", type=float, default=0.0,
                     help="share of documents whose asked fact is their first sentence (datagen.make_document)")
     ap.add_argument("--evict", type=float, default=0.0,
@@ -255,7 +257,8 @@ def main():
         return [tuple(int(x) for x in p.split(":")) for p in spec.split(",") if p]
 
     offset_heads = heads(a.offset_heads)
-    sup_heads, carry_heads, read_heads = (heads(x) if a.attn_sup else [] for x in (a.sup_heads, a.carry_heads, a.read_heads))
+    sup_heads, carry_heads, read_heads, question_heads = (heads(x) if a.attn_sup else [] for x in
+                                                          (a.sup_heads, a.carry_heads, a.read_heads, a.question_heads))
     n_params = sum(p.numel() for p in model.parameters())
     log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
     lengths = [int(x) for x in a.probe_lengths.split(",")]
@@ -293,20 +296,21 @@ def main():
         micro_n = max(1, a.micro_tokens // L)
         n_micro = max(1, a.step_tokens // (micro_n * L))
         opt.zero_grad(set_to_none=True)
-        tot_loss, tot_ans, tot_aux, tot_chain, step_tok = 0.0, 0.0, 0.0, 0.0, 0
+        tot_loss, tot_ans, tot_aux, tot_chain, tot_q, step_tok = 0.0, 0.0, 0.0, 0.0, 0.0, 0
         for _ in range(n_micro):
-            ids, tgt, w, am, src, spans, carry, read = dataset.make_batch(
+            ids, tgt, w, am, src, spans, carry, read, ask, ask_spans = dataset.make_batch(
                 tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups, value_weight=a.value_weight,
                 kv_frac=kv_frac, repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab, sources=True,
                 kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
-                start_share=a.start_facts)
+                start_share=a.start_facts, with_question=True)
             # An evicted reply keeps what it reads: copy sources and, for value-first facts, the key end.
             pins = torch.where(read >= 0, read, src)
             masks = eviction.eviction_masks(am, pins, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
                                             dataset.WINDOW, evict_gen, a.evict, r_min, r_max) if a.evict else None
             if masks is not None:
                 masks = [m.to(device) for m in masks]
-            ids, tgt, w, am, src, spans, carry, read = (t.to(device) for t in (ids, tgt, w, am, src, spans, carry, read))
+            ids, tgt, w, am, src, spans, carry, read, ask, ask_spans = (
+                t.to(device) for t in (ids, tgt, w, am, src, spans, carry, read, ask, ask_spans))
             logits, probs = model(ids, True, masks) if sup_heads else (model(ids, False, masks), None)
             ce = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), reduction="none")
             ce = ce.view(tgt.shape)
@@ -319,6 +323,10 @@ def main():
                     ch = chain_loss(probs, carry, read, carry_heads, read_heads)
                     tot_chain += ch.item() / n_micro
                     loss = loss + a.attn_sup * ch
+                if question_heads and (ask >= 0).any():
+                    qa = attention_loss(probs, ask, question_heads, ask_spans, offset_heads=())
+                    tot_q += qa.item() / n_micro
+                    loss = loss + a.attn_sup * qa
             loss = loss / n_micro
             loss.backward()
             tot_loss += loss.item()
@@ -333,7 +341,7 @@ def main():
         if step % 5 == 0 or step == 1:
             dt = time.time() - t_last
             log({"step": step, "len": L, "progress": round(progress(), 4), "loss": round(tot_loss, 4), "answer_loss": round(tot_ans, 4), "attn_loss": round(tot_aux, 4),
-                 "chain_loss": round(tot_chain, 4),
+                 "chain_loss": round(tot_chain, 4), "question_loss": round(tot_q, 4),
                  "lr": round(opt.param_groups[0]["lr"], 6), "tok_per_s": round(tok_last / dt, 1), "tokens": tokens_seen})
             t_last, tok_last = time.time(), 0
         evaluated = step % a.eval_every == 0 or time.time() - t_eval > 60 * a.eval_minutes
