@@ -165,11 +165,12 @@ def _chat_row(tok, sample, lm_weight, value_weight):
         seg_read = [-1] * len(seg)
         seg_ask, seg_ask_span = [-1] * len(seg), [1] * len(seg)
         if is_answer:
+            # The observation window's entries: the prompt's last WINDOW-1 ones and the reply's first.
+            lo = max(0, len(ids) - WINDOW + 1)
+            n_win = len(ids) - lo
             q_at, q_n = _question_run(tok, ids, questions[k])
             if q_at >= 0:
-                lo = max(0, len(ids) - WINDOW + 1)
-                ask[lo:] = [q_at] * (len(ids) - lo)
-                ask_span[lo:] = [q_n] * (len(ids) - lo)
+                ask[lo:], ask_span[lo:] = [q_at] * n_win, [q_n] * n_win
                 seg_ask[0], seg_ask_span[0] = q_at, q_n
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
@@ -181,8 +182,7 @@ def _chat_row(tok, sample, lm_weight, value_weight):
                 end = _key_end(tok, ids, at, n_doc, questions[k])
                 if end >= 0:
                     carry[end + 1] = aligned[0]
-                    lo = max(0, len(ids) - WINDOW + 1)
-                    read[lo:] = [end] * (len(ids) - lo)
+                    read[lo:] = [end] * n_win
                     seg_read[0] = seg_read[j] = end
             elif at >= 0:
                 seg_src[j : j + len(v)] = aligned
@@ -192,9 +192,7 @@ def _chat_row(tok, sample, lm_weight, value_weight):
                 # attention keeps every token the reply will copy. sources[i] concerns position
                 # i-1: the window's entries are the prompt's last WINDOW-1 ones (never sources
                 # otherwise) and the reply's first.
-                lo = max(0, len(ids) - WINDOW + 1)
-                src[lo:] = [at] * (len(ids) - lo)
-                span[lo:] = [n_doc] * (len(ids) - lo)
+                src[lo:], span[lo:] = [at] * n_win, [n_doc] * n_win
                 seg_src[0], seg_span[0] = at, n_doc
             k += 1
         ids += seg
