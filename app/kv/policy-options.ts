@@ -8,6 +8,14 @@ export type Pooling = 'avg' | 'max';
 export interface PolicyOptions {
   /** W: the last W prompt tokens form the observation window and are always kept. */
   window: number;
+  /**
+   * The last max(W, keptTail) prompt tokens are kept whatever their score; the W window rows
+   * still do the scoring. 0 (the default) is compresskv.md as written. The app sets it to the
+   * length of the question turn, so that a question longer than the window is never evicted and
+   * only document tokens compete for the budget (without it the reply loses track of what was
+   * asked: demo README, "What remains").
+   */
+  keptTail: number;
   /** Pooling kernel over the window scores (odd, stride 1, zero padding). */
   kernel: number;
   pooling: Pooling;
@@ -25,6 +33,7 @@ export interface PolicyOptions {
 
 export const DEFAULT_POLICY_OPTIONS: Readonly<PolicyOptions> = {
   window: 8,
+  keptTail: 0,
   kernel: 5,
   pooling: 'avg',
   srhHeads: 4,
@@ -50,6 +59,7 @@ export function resolvePolicyOptions(partial: Partial<PolicyOptions> = {}): Poli
     if (value !== undefined) (o as unknown as Record<string, unknown>)[key] = value;
   }
   intAtLeast('window', o.window, 0);
+  intAtLeast('keptTail', o.keptTail, 0);
   intAtLeast('kernel', o.kernel, 1);
   // An even kernel has no centre: with padding k/2 it would shift scores by half a token.
   if (o.kernel % 2 === 0) {

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { useApp } from '../store/store-context';
 import { StreamingAnswer } from './streaming-answer';
+import { shownAnswerText } from './answer-text';
 import { COMPRESSION_METHODS } from '../../app/chat/compression-methods';
 
 const methodLabel = (id: string | null) =>
@@ -57,7 +58,9 @@ export function ChatPanel() {
         {messages.map((m) => (
           <li key={m.id} className={`message ${m.role} ${m.status}`}>
             <span className="role">{m.role === 'user' ? 'You' : 'Answer'}</span>
-            <span className="text">{m.text}</span>
+            <span className="text">
+              {m.role === 'assistant' ? shownAnswerText(m.text) : m.text}
+            </span>
             {m.role === 'assistant' && (
               <span className="meta">
                 {methodLabel(m.method)}

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { useStoreApi } from '../store/store-context';
+import { shownAnswerText } from './answer-text';
 
 export function StreamingAnswer() {
   const store = useStoreApi();
@@ -13,7 +14,8 @@ export function StreamingAnswer() {
     let frame = 0;
     const paint = () => {
       frame = 0;
-      if (textRef.current) textRef.current.textContent = store.getState().stream.text;
+      if (textRef.current)
+        textRef.current.textContent = shownAnswerText(store.getState().stream.text);
     };
     paint();
     const off = store.subscribe((s, prev) => {

@@ -263,6 +263,8 @@ export class ChatRunner {
     const session = await DocumentSession.open(loaded, job.doc.text, {
       maxNewTokens,
       documentName: job.doc.name,
+      // Compression chooses among the document's tokens; the question itself always stays.
+      keepQuestion: true,
       signal,
       onProgress: (p) => task.progress(p.done, p.total, label, 'tokens', p.etaMs),
       ...(calibration ? { calibration } : {}),

@@ -1,7 +1,7 @@
 /**
  * `generate --model DIR (--tokens IDS | --prompt TEXT) [--max-new-tokens N] [--greedy]
  *  [--temperature T] [--top-p P] [--top-k K] [--seed N] [--provider P] [--chunk-size N]
- *  [--method M] [--budget B] [--heads FILE] [--layer-scores FILE] [--window 8] [--kernel 5] --json`
+ *  [--method M] [--budget B] [--heads FILE] [--layer-scores FILE] [--window 8] [--kernel 5] [--kept-tail N] --json`
  * -> {"tokens":[generated ids],"text":"...","provider":"cpu","stats":{...,"retention":{...}}}
  *
  * --tokens is the raw prompt (no template); --prompt is wrapped in the chat template as a user

@@ -140,6 +140,32 @@ describe('CLI: inspect and compressed generate', () => {
     }
   });
 
+  it('--kept-tail keeps the last N prompt tokens in every KV head and ranks the rest', async () => {
+    const { json } = await inspect('snapkv', 30, '--kept-tail', '20');
+    const T = prompt.length;
+    for (const layer of json.layers) {
+      for (const head of layer.kvHeads!) {
+        expect(head.kept.slice(-20)).toEqual(Array.from({ length: 20 }, (_, i) => T - 20 + i));
+      }
+    }
+    expectSameKept(json, selectKept('snapkv', referenceScores(), 30, { keptTail: 20 }));
+    const bad = await cli(
+      'inspect',
+      '--model',
+      modelDir,
+      '--tokens',
+      '1,2,3',
+      '--method',
+      'snapkv',
+      '--budget',
+      '2',
+      '--kept-tail',
+      '-1',
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--kept-tail/);
+  });
+
   it('CompressKV with --heads/--layer-scores prints one shared set per layer', async () => {
     const { json } = await inspect(
       'compresskv',

@@ -1,6 +1,6 @@
 /**
  * `inspect --model DIR --tokens IDS --method M --budget B [--heads FILE] [--layer-scores FILE]
- *  [--window 8] [--kernel 5] [--provider P] [--chunk-size N] --json`
+ *  [--window 8] [--kernel 5] [--kept-tail N] [--provider P] [--chunk-size N] --json`
  * -> {"budgets":[B_l...],"layers":[{"budget":b,"kept":[...]} | {"budget":b,"kvHeads":[{"kept":[...]}]}],
  *     "warnings":[...]}
  *

@@ -1,6 +1,6 @@
 /**
  * The compression flags shared by `inspect` and `generate`: --method, --budget, --heads,
- * --layer-scores, --window, --kernel.
+ * --layer-scores, --window, --kernel, --kept-tail.
  */
 import { readFileSync } from 'node:fs';
 import { KvLensError } from '../../../app/errors';
@@ -12,10 +12,18 @@ import { parseLayerScores } from '../../engine/kv/budgets/layer-scores';
 import type { CompressionRequest } from '../../engine/document-session/compress-cache';
 import { choiceFlag, intFlag, type ParsedArgs } from '../args';
 
-export const KV_FLAGS = ['method', 'budget', 'heads', 'layer-scores', 'window', 'kernel'] as const;
+export const KV_FLAGS = [
+  'method',
+  'budget',
+  'heads',
+  'layer-scores',
+  'window',
+  'kernel',
+  'kept-tail',
+] as const;
 
 export const KV_FLAGS_USAGE =
-  '[--method full|streamingllm|h2o|snapkv|pyramidkv|compresskv|srh-only|snapkv-layer-budgets] [--budget B] [--heads FILE] [--layer-scores FILE] [--window 8] [--kernel 5]';
+  '[--method full|streamingllm|h2o|snapkv|pyramidkv|compresskv|srh-only|snapkv-layer-budgets] [--budget B] [--heads FILE] [--layer-scores FILE] [--window 8] [--kernel 5] [--kept-tail N]';
 
 /** Methods that read the calibration (retrieval heads and/or layer scores). */
 const CALIBRATED: readonly KvMethod[] = ['compresskv', 'srh-only', 'snapkv-layer-budgets'];
@@ -42,6 +50,8 @@ export async function readKvRequest(
   const policy = {
     window: intFlag(args, 'window', DEFAULT_POLICY_OPTIONS.window, 0),
     kernel: intFlag(args, 'kernel', DEFAULT_POLICY_OPTIONS.kernel, 1),
+    // The last N prompt tokens are kept whatever their score (the app: the question's tokens).
+    keptTail: intFlag(args, 'kept-tail', DEFAULT_POLICY_OPTIONS.keptTail, 0),
   };
   if (policy.kernel % 2 === 0) {
     throw new KvLensError(

@@ -121,6 +121,45 @@ describe('DocumentSession on a tiny llama-family checkpoint', () => {
     expect(() => doc.reselect('snapkv', 16, { window: 4 })).toThrow(/window is fixed/);
   });
 
+  it('with keepQuestion keeps every question token in every layer; without, only the window', async () => {
+    const kept = await DocumentSession.open(model, DOCUMENT, {
+      chunkSize: CHUNK,
+      keepQuestion: true,
+    });
+    try {
+      const q = 'Which month did the boat bring books?';
+      const Q = kept.prompt.encodeSuffix(q).length;
+      expect(Q).toBeGreaterThan(doc.policy.window);
+      // Room for the question and 16 document tokens in each layer.
+      const budget = Q + 16;
+      const heldByAll = (s: DocumentSession, method: KvMethod): boolean[] => {
+        const sel = s.reselect(method, budget).selection;
+        const T = s.documentTokens + Q;
+        return Array.from({ length: Q }, (_, i) =>
+          sel.layers.every((layer) =>
+            (layer.kind === 'shared' ? [layer.kept] : layer.kvHeads).every((k) =>
+              k.includes(T - Q + i),
+            ),
+          ),
+        );
+      };
+      const answer = await drain(
+        kept.ask(q, { method: 'snapkv', budget, maxNewTokens: 3, sampling: greedy }),
+      );
+      // The budget counts the question: `budget` entries per layer (KV head), question included.
+      expect(answer.stats.retention.keptPerLayer).toEqual([budget, budget, budget]);
+      await drain(doc.ask(q, { method: 'snapkv', budget, maxNewTokens: 1, sampling: greedy }));
+      for (const method of ['snapkv', 'compresskv', 'h2o'] as const) {
+        expect(heldByAll(kept, method).every(Boolean)).toBe(true);
+        const plainKept = heldByAll(doc, method);
+        expect(plainKept.slice(Q - doc.policy.window).every(Boolean)).toBe(true);
+        expect(plainKept.every(Boolean)).toBe(false);
+      }
+    } finally {
+      kept.dispose();
+    }
+  });
+
   it('maps retention onto document characters', () => {
     // Full: every document character is held by every layer -> one run of heat 1.
     const full = doc.reselect('full', 1).heat;

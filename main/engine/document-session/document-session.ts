@@ -48,6 +48,12 @@ export interface DocumentSessionOptions {
   policy?: Partial<PolicyOptions>;
   /** CompressKV calibration (heads, layer scores); missing parts fall back with a warning. */
   calibration?: Calibration;
+  /**
+   * Keep every token of the question turn (policy `keptTail` = its length), so that compression
+   * only chooses among document tokens. The app sets it; without it the selection is
+   * compresskv.md's as written (only the last W tokens are kept whatever their score).
+   */
+  keepQuestion?: boolean;
   /** Answer tokens reserved by the context check before the prefix prefill (default 256). */
   maxNewTokens?: number;
   /** Shown in context-check messages. */
@@ -222,10 +228,11 @@ export class DocumentSession {
         `The window is fixed at ${this.policy.window} for this document (its scores were computed for it); open the document again to change it.`,
       );
     }
+    const tail = this.options.keepQuestion ? { keptTail: q.questionTokens } : {};
     return selectionView(q.scores, this.spans, this.model.session.dims, {
       method,
       budget,
-      policy: { ...this.policy, ...policy },
+      policy: { ...this.policy, ...tail, ...policy },
       ...(this.options.calibration ? { calibration: this.options.calibration } : {}),
     });
   }

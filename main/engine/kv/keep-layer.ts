@@ -12,7 +12,12 @@ export function allPositions(T: number): Int32Array {
 /**
  * Top (b - w) prefix positions by `scores` (over the T - w prefix), plus the w window positions.
  *
- * b >= T keeps everything. b <= w (a budget smaller than the window, only reachable with a
+ * `tail` (at least w): the last `tail` positions are kept whatever their score, and the top
+ * (b - tail) come from the positions before them; the scores are still those of the w window
+ * rows. The app passes the question's length, so that only document tokens compete for the
+ * budget (policy-options.ts, keptTail).
+ *
+ * b >= T keeps everything. b <= tail (a budget smaller than the window, only reachable with a
  * tiny budget) keeps the b most recent positions: the window's tail is what the next token
  * attends to most.
  */
@@ -21,15 +26,17 @@ export function keepTopWithWindow(
   T: number,
   w: number,
   b: number,
+  tail = w,
 ): Int32Array {
   if (b >= T) return allPositions(T);
-  if (b <= w) return Int32Array.from({ length: Math.max(0, b) }, (_, i) => T - b + i);
+  const t = Math.min(T, Math.max(w, tail));
+  if (b <= t) return Int32Array.from({ length: Math.max(0, b) }, (_, i) => T - b + i);
   const n = T - w;
   if (scores.n !== n) throw new Error(`Scores cover ${scores.n} prefix positions, expected ${n}.`);
-  const top = scores.top(b - w);
+  const top = t === w ? scores.top(b - w) : scores.topBelow(T - t, b - t);
   const out = new Int32Array(b);
   out.set(top);
-  for (let i = 0; i < w; i++) out[top.length + i] = n + i;
+  for (let i = 0; i < t; i++) out[top.length + i] = T - t + i;
   return out;
 }
 
@@ -44,10 +51,14 @@ export function keepLayer(
   w: number,
   b: number,
   shared: boolean,
+  tail = w,
 ): KeptPositions {
   if (b >= T) return { kind: 'shared', kept: allPositions(T) };
-  if (shared) return { kind: 'shared', kept: keepTopWithWindow(scores[0]!, T, w, b) };
-  return { kind: 'per-kv-head', kvHeads: scores.map((s) => keepTopWithWindow(s, T, w, b)) };
+  if (shared) return { kind: 'shared', kept: keepTopWithWindow(scores[0]!, T, w, b, tail) };
+  return {
+    kind: 'per-kv-head',
+    kvHeads: scores.map((s) => keepTopWithWindow(s, T, w, b, tail)),
+  };
 }
 
 /** StreamingLLM: the first `sinks` positions plus the most recent b - sinks. */

@@ -31,4 +31,29 @@ describe('RankedScores', () => {
       }
     }
   });
+
+  it('topBelow ranks only the positions before the limit, between top queries', () => {
+    let seed = 7;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let trial = 0; trial < 50; trial++) {
+      const n = 1 + Math.floor(rand() * 120);
+      const s = Float64Array.from({ length: n }, () => Math.floor(rand() * 5) / 5);
+      const r = new RankedScores(s);
+      for (let q = 0; q < 4; q++) {
+        const limit = Math.floor(rand() * (n + 2));
+        const k = Math.floor(rand() * (Math.min(limit, n) + 1));
+        const expected = Array.from(s, (v, i) => ({ v, i }))
+          .filter((x) => x.i < limit)
+          .sort((a, b) => b.v - a.v || a.i - b.i)
+          .slice(0, k)
+          .map((x) => x.i)
+          .sort((a, b) => a - b);
+        expect(Array.from(r.topBelow(limit, k))).toEqual(expected);
+        r.top(Math.floor(rand() * (n + 1)));
+      }
+    }
+  });
 });

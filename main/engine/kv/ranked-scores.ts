@@ -20,6 +20,15 @@ export class RankedScores {
     this.n = scores.length;
   }
 
+  /**
+   * Positions of the k highest among the first `limit` scores only (same order and ties as top).
+   * Used when the last positions are kept regardless of score (the question, keep-layer.ts).
+   */
+  topBelow(limit: number, k: number): Int32Array {
+    if (limit >= this.n) return this.top(k);
+    return topKPositions(this.scores, Math.max(0, limit), k);
+  }
+
   /** Positions of the k highest scores, ties to the lower position, sorted ascending. */
   top(k: number): Int32Array {
     const n = this.n;

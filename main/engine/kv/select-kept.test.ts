@@ -62,6 +62,43 @@ describe('selectKept: SnapKV', () => {
   });
 });
 
+describe('selectKept: keptTail (the app keeps the question)', () => {
+  it('keeps the last keptTail positions whatever their score and picks the rest before them', () => {
+    // Tail 6..9 kept; 2 more from 0..5 by the window scores of the same 2 window rows.
+    // KV 0 = [0,2,0,0,3,0 | 0,2]: 4 and 1 (7, scored 2, is in the tail anyway).
+    // KV 1 = [.5,0,1,0,.5,0 | 0,0]: 2, then 0 (tie with 4 at .5 goes to the lower position).
+    const r = selectKept('snapkv', snapInput, 6, { ...k1, keptTail: 4 });
+    expect(plain(r.layers[0])).toEqual([
+      [1, 4, 6, 7, 8, 9],
+      [0, 2, 6, 7, 8, 9],
+    ]);
+    // compresskv.md as written at the same budget: the top 4 of 0..7 (ties at 0 to the lowest
+    // positions), then the window.
+    expect(plain(selectKept('snapkv', snapInput, 6, k1).layers[0])).toEqual([
+      [0, 1, 4, 7, 8, 9],
+      [0, 1, 2, 4, 8, 9],
+    ]);
+    // One shared set per layer (CompressKV without calibration: all heads): [.25,1,.5,0,1.5,0].
+    const shared = selectKept('compresskv', snapInput, 6, { ...k1, keptTail: 4 });
+    expect(plain(shared.layers[0])).toEqual([1, 4, 6, 7, 8, 9]);
+  });
+
+  it('keeps only the most recent positions when the budget is not above the tail', () => {
+    expect(plain(selectKept('snapkv', snapInput, 3, { ...k1, keptTail: 4 }).layers[0])).toEqual([
+      [7, 8, 9],
+      [7, 8, 9],
+    ]);
+  });
+
+  it('changes nothing when it is not longer than the window, and rejects a negative value', () => {
+    const plainWindow = plain(selectKept('snapkv', snapInput, 5, k1).layers[0]);
+    expect(plain(selectKept('snapkv', snapInput, 5, { ...k1, keptTail: 2 }).layers[0])).toEqual(
+      plainWindow,
+    );
+    expect(() => selectKept('snapkv', snapInput, 5, { ...k1, keptTail: -1 })).toThrow(/keptTail/);
+  });
+});
+
 describe('selectKept: GQA grouping', () => {
   it('maps query heads to KV heads in contiguous groups (H=8, G=2)', () => {
     // Heads 0..3 (KV 0) look at position 1; heads 4..7 (KV 1) at position 5, and weakly at 1.

@@ -134,7 +134,9 @@ export function selectKept(
   const perLayer = scoreLayers(scores, rule, params);
   return {
     budgets,
-    layers: perLayer.map((s, l) => keepLayer(s, T, w, budgets[l]!, rule.kind === 'heads')),
+    layers: perLayer.map((s, l) =>
+      keepLayer(s, T, w, budgets[l]!, rule.kind === 'heads', Math.max(w, o.keptTail)),
+    ),
     warnings,
   };
 }
