@@ -225,6 +225,30 @@ class CopySourcesTest(unittest.TestCase):
                 .replace("Ulla Quist", "") for w in (60, 61, 62)}
         self.assertEqual(seps, {" | ", "    ", " "})
 
+    def test_table_share_puts_the_asked_fact_in_a_table_in_any_style(self):
+        n = 60
+        kinds = {"role": 1e6, "stock": 1e6, "code": 1e6}
+        docs = [datagen.make_document(random.Random(i), 400, kind_weights=kinds, table_share=1.0) for i in range(n)]
+        seps, styles = [], set()
+        for d in docs:
+            tables = [b for b in d["blocks"] if b["type"] == "table"]
+            self.assertEqual(len(tables), 1)
+            self.assertIn([d["target"].row_label, d["target"].value], tables[0]["rows"])
+            # Rendered with its own separator whatever the width: "label value" on one line.
+            line = tables[0]["sep"].join([d["target"].row_label, d["target"].value])
+            self.assertIn(line, datagen.render(d, random.Random(1)).split("\n"))
+            seps.append(tables[0]["sep"])
+            styles.add(d["style"])
+        self.assertEqual(styles, {"prose", "report", "wrapped"})
+        self.assertGreater(seps.count(" "), n * 0.45)
+        self.assertEqual(set(seps), {" ", " | ", "    "})
+        # Without it, only report-style documents hold tables, and none has a fixed separator.
+        plain = [datagen.make_document(random.Random(i), 400, kind_weights=kinds) for i in range(n)]
+        held = [d for d in plain if any(b["type"] == "table" for b in d["blocks"])]
+        self.assertTrue(all(d["style"] == "report" for d in held))
+        self.assertLess(len(held), n * 0.3)
+        self.assertFalse(any("sep" in b for d in plain for b in d["blocks"]))
+
     def test_a_value_without_its_space_is_read_where_the_replys_tokens_end(self):
         # At the document's start "Yara" is "Y" + "ara"; the reply writes " Yara" + " Yardley".
         from trainer import dataset
@@ -344,3 +368,63 @@ class ValueMaskTest(unittest.TestCase):
             s = datagen.make_sample(rng, 300 - 45, tok.count)
             self.assertEqual(tok.decode(tgt[0][vm[0]].tolist()), " " + s["value"])
             self.assertTrue((am[0] | ~vm[0]).all())
+
+
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class ValueReplyTest(unittest.TestCase):
+    """--reply value: every answer is the value alone, after a space, so that a compressed cache's
+    reply starts from the full-cache prefill's last position and copies on from the kept value."""
+
+    def setUp(self):
+        self.tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+
+    def test_samples_answer_with_the_value_alone(self):
+        from trainer import recall
+
+        rng = random.Random(4)
+        for _ in range(20):
+            s = datagen.make_sample(rng, 300, self.tok.count, max_followups=3, reply="value")
+            self.assertEqual(s["answer"], " " + s["value"])
+            for f in s["followups"]:
+                self.assertEqual(f["answer"], " " + f["value"])
+            k = recall.kv_sample(rng, 200, self.tok.count, 3, reply="value")
+            self.assertEqual(k["answer"], " " + k["value"])
+            self.assertIn(k["answer"], k["messages"][-1]["content"])
+        # The same draws as the default wording: only the answers differ.
+        a = datagen.make_sample(random.Random(9), 300, self.tok.count, max_followups=2)
+        b = datagen.make_sample(random.Random(9), 300, self.tok.count, max_followups=2, reply="value")
+        self.assertEqual(a["messages"], b["messages"])
+        self.assertNotEqual(a["answer"], b["answer"])
+        with self.assertRaises(ValueError):
+            datagen.make_sample(random.Random(9), 300, self.tok.count, reply="short")
+
+    def test_batches_predict_the_value_from_the_last_prompt_position(self):
+        from trainer import dataset
+
+        tok, rows = self.tok, 16
+        ids, tgt, w, am, vm, src, span, carry, read = dataset.make_batch(
+            tok, random.Random(12), rows, 400, 0.1, max_followups=2, value_mask=True, sources=True, kv_frac=0.25,
+            with_spans=True, with_chain=True, reply="value")
+        end = tok.special_ids["<|im_end|>"]
+        copied = chained = 0
+        for r in range(rows):
+            answer_at = am[r].nonzero().flatten().tolist()
+            first = answer_at[0]
+            # The last prompt position ("assistant\n") predicts the value's first token: the reply
+            # is the value, then <|im_end|>.
+            self.assertTrue(tok.decode(ids[r][first - 4 : first + 1].tolist()).endswith("<|im_start|>assistant\n"))
+            vals = vm[r].nonzero().flatten().tolist()
+            self.assertEqual(vals[0], first)
+            self.assertEqual(tgt[r][vals[-1] + 1].item(), end)
+            self.assertEqual(answer_at[: len(vals) + 1], list(range(first, first + len(vals) + 1)))
+            # That position is in the observation window and looks up the value: its first token
+            # (key-first facts), or the key end that carries it (value-first facts with a key end).
+            if read[r][first] >= 0:
+                self.assertGreater(carry[r][read[r][first]].item(), -1)
+                chained += 1
+            elif src[r][first] >= 0:
+                self.assertEqual(ids[r][src[r][first]].item(), tgt[r][first].item())
+                self.assertEqual(span[r][first].item(), len(vals))
+                copied += 1
+        self.assertGreater(copied, rows // 2)
+        self.assertGreater(chained, 0)

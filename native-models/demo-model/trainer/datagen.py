@@ -12,10 +12,24 @@ from . import facts as F
 from . import filler
 from . import words as W
 
-def answer_text(fact):
-    """The assistant's reply: the key, then the value. The value follows a space, as in the
-    document, so its tokens are the same ids as in the document (copying is token-exact, which
-    retrieval heads need)."""
+REPLY_STYLES = ("sentence", "value")
+
+
+def answer_text(fact, reply="sentence"):
+    """The assistant's reply. The value follows a space, as in the document, so its tokens are the
+    same ids as in the document (copying is token-exact, which retrieval heads need).
+
+    "sentence" restates the key, then gives the value ("The password chosen by Ronja Castellan is
+    pomegranate."). "value" is the value alone (" pomegranate"): its first token is predicted by the
+    prompt's last position, which still reads the full cache (compression runs after the prefill),
+    and the rest copy on from the value's kept tokens. A restated key instead has to be read back
+    from the question, which a compressed cache mostly no longer holds (the observation window is
+    its last 8 tokens).
+    """
+    if reply == "value":
+        return " " + fact.value
+    if reply != "sentence":
+        raise ValueError(f"reply must be one of {REPLY_STYLES}, got {reply!r}")
     return F.answer(fact)
 
 
@@ -48,18 +62,24 @@ def _place_fact(rng, blocks, fact, style):
         blocks.insert(idx, {"type": "para", "sentences": [filler.sentence(rng), F.statement(fact, rng)]})
 
 
-def _place_table(rng, blocks, rows_facts):
+TABLE_KINDS = ("code", "role", "stock", "date", "platform")
+
+
+def _place_table(rng, blocks, rows_facts, sep=None):
+    """A table of same-kind facts (one row each, shuffled) at a uniform depth. sep: how its cells
+    are joined; None leaves it to the rendering width (render_block)."""
     f0 = rows_facts[0]
     head = {"code": "Facility", "role": "Position", "stock": "Material", "date": "Event", "platform": "Service"}
     rows = [[f.row_label, f.value] for f in rows_facts]
     rng.shuffle(rows)
-    blocks.insert(
-        rng.randrange(len(blocks) + 1),
-        {"type": "table", "header": [head.get(f0.kind, "Item"), f0.column], "rows": rows},
-    )
+    block = {"type": "table", "header": [head.get(f0.kind, "Item"), f0.column], "rows": rows}
+    if sep is not None:
+        block["sep"] = sep
+    blocks.insert(rng.randrange(len(blocks) + 1), block)
 
 
-def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0, start_share=0.0):
+def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0, start_share=0.0,
+                  table_share=0.0):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
@@ -70,6 +90,10 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     depth 0 sits). A value that starts the document has no space before it, so its tokens differ
     from the reply's ("Y" + "ara" for " Yara"); elsewhere a fact never starts a paragraph. Such a
     first fact mostly uses the kind's value-first wording, where it has one.
+    table_share: how often, in any style, the target fact and its same-kind distractors are a table
+    (kinds with a table form), 60% of them with cells joined by one space, which is how the app's
+    PDF text extraction returns a table ("auditor, Ashford Water Board Quentin Pemberton"). Without
+    it, only 35% of report-style documents get a table.
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
@@ -96,10 +120,13 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
             break  # stay at or under the target length
         blocks.append(b)
         total += c
-    table_kinds = ("code", "role", "stock", "date", "platform")
     same = [f for f in facts if f.kind == target.kind]
     rest = [f for f in facts if f.kind != target.kind]
-    if style == "report" and target.kind in table_kinds and rng.random() < 0.35:
+    # No draw without table_share, so documents stay reproducible from the seeds of earlier runs.
+    if table_share and target.kind in TABLE_KINDS and rng.random() < table_share:
+        _place_table(rng, blocks, same, " " if rng.random() < 0.6 else rng.choice([" | ", "    "]))
+        same = []
+    elif style == "report" and target.kind in TABLE_KINDS and rng.random() < 0.35:
         _place_table(rng, blocks, same)
         same = []
     # No draw without end_share, so documents stay reproducible from the seeds of earlier runs.
@@ -144,7 +171,7 @@ def render_block(b, style, width, keep=None):
         return "\n".join((f"{i + 1}. " if b["numbered"] else "- ") + it for i, it in enumerate(b["items"]))
     if t == "table":
         # The last: cells joined by one space, as the app's PDF text extraction gives a table.
-        sep = (" | ", "    ", " ")[width % 3]
+        sep = b.get("sep", (" | ", "    ", " ")[width % 3])
         return "\n".join(sep.join(r) for r in [b["header"]] + b["rows"])
     if t == "page":
         return f"Page {b['n']}" if width % 3 else f"- {b['n']} -"
@@ -175,28 +202,29 @@ def wrap_user(document, question, rng):
 
 
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
-                start_share=0.0):
+                start_share=0.0, reply="sentence", table_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
+    reply: how answers are worded (answer_text). table_share: see make_document.
     """
     doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share,
-                        start_share=start_share)
+                        start_share=start_share, table_share=table_share)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
     messages = []
     if rng.random() < 0.3:
         messages.append({"role": "system", "content": rng.choice(SYSTEM_PROMPTS)})
     messages.append({"role": "user", "content": wrap_user(text, q, rng)})
-    out = {"messages": messages, "answer": answer_text(doc["target"]), "value": doc["target"].value,
+    out = {"messages": messages, "answer": answer_text(doc["target"], reply), "value": doc["target"].value,
            "document": text, "question": q, "kind": doc["target"].kind, "followups": []}
     if max_followups > 0:
         others = [f for f in doc["facts"][1:] if f.value in text]
         rng.shuffle(others)
         for f in others[: rng.randrange(0, max_followups + 1)]:
-            out["followups"].append({"question": F.question(f, rng), "answer": answer_text(f), "value": f.value})
+            out["followups"].append({"question": F.question(f, rng), "answer": answer_text(f, reply), "value": f.value})
     return out
 
 

@@ -61,11 +61,12 @@ def _key(rng, style):
     return f"the {rng.choice(W.PLACE_ADJ)} {rng.choice(W.FACILITIES)}", "{k}"
 
 
-def kv_sample(rng, target_tokens, count, max_questions=4):
+def kv_sample(rng, target_tokens, count, max_questions=4, reply="sentence"):
     """A chat sample in datagen.make_sample's shape: a list of key/value lines, then questions.
 
     Keys are unique within the list; values are random digit/letter codes (tokens the model cannot
-    guess). The first question is the main answer, the rest are follow-up turns.
+    guess). The first question is the main answer, the rest are follow-up turns. reply: as in
+    datagen.answer_text ("value": the value alone, after a space).
     """
     style = rng.randrange(3)
     noun = rng.choice(["code", "number", "reference", "pin"])
@@ -94,7 +95,7 @@ def kv_sample(rng, target_tokens, count, max_questions=4):
 
     def qa(key, value):
         q = rng.choice([f"What is the {noun} of {key}?", f"Which {noun} belongs to {key}?"])
-        return q, F._cap(f"the {noun} of {key} is {value}.")
+        return q, (" " + value if reply == "value" else F._cap(f"the {noun} of {key} is {value}."))
 
     q0, a0 = qa(*asked[0])
     text = "\n".join(lines)

@@ -34,7 +34,7 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
-from . import bpe, copy_circuit, dataset, eviction, export  # noqa: E402
+from . import bpe, copy_circuit, dataset, datagen, eviction, export  # noqa: E402
 from .model import Decoder, default_config, load_checkpoint  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
@@ -201,6 +201,11 @@ def main():
                     help="layer:head list taught to attend from the observation window to the question's key words")
     ap.add_argument("--start-facts", type=float, default=0.0,
                     help="share of documents whose asked fact is their first sentence (datagen.make_document)")
+    ap.add_argument("--table-facts", type=float, default=0.0,
+                    help="share of documents whose asked fact is in a table, in any style (datagen.make_document)")
+    ap.add_argument("--reply", choices=datagen.REPLY_STYLES, default="sentence",
+                    help="how replies are worded: the key restated, then the value, or the value alone "
+                         "(datagen.answer_text)")
     ap.add_argument("--evict", type=float, default=0.0,
                     help="share of chat rows whose reply reads a randomly evicted cache (eviction.py)")
     ap.add_argument("--evict-keep", default="0.01,0.6", help="range of the kept share of other positions")
@@ -262,7 +267,7 @@ def main():
     n_params = sum(p.numel() for p in model.parameters())
     log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
     lengths = [int(x) for x in a.probe_lengths.split(",")]
-    probes = dataset.probe_set(tok, 10_000 + a.seed, lengths, a.probes)
+    probes = dataset.probe_set(tok, 10_000 + a.seed, lengths, a.probes, a.reply)
     schedule = parse_schedule(a.schedule)
     mix = parse_mix(a.length_mix) if a.length_mix else None
     kind_weights = {k: float(w) for k, w in (p.split(":") for p in a.kind_weights.split(","))} if a.kind_weights else None
@@ -302,7 +307,8 @@ def main():
                 tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups, value_weight=a.value_weight,
                 kv_frac=kv_frac, repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab, sources=True,
                 kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
-                start_share=a.start_facts, with_question=True)
+                start_share=a.start_facts, with_question=True, reply=a.reply,
+                table_share=a.table_facts)
             # An evicted reply keeps what it reads: copy sources and, for value-first facts, the key end.
             pins = torch.where(read >= 0, read, src)
             masks = eviction.eviction_masks(am, pins, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
