@@ -1,7 +1,7 @@
 /**
  * `niah --model DIR|default --methods full,snapkv,... --budgets 32,64,128 --lengths 512,1024
  *  --depths 0,0.5,1 [--haystack FILE] [--needles FILE] [--max-new-tokens N] [--seed N]
- *  [--provider P] --out DIR --json`
+ *  [--provider P] [--keep-question] --out DIR --json`
  * -> {"summary":{"<method>":{"<budget>":mean ROUGE-1 recall}}}
  *
  * Needle-in-a-haystack over lengths x depths x needles; each prompt is prefilled once and every
@@ -29,7 +29,7 @@ const DEFAULTS = {
 export const niahCommand: CliCommand = {
   name: 'niah',
   usage:
-    'niah --model DIR|default --out DIR [--methods full,streamingllm,h2o,snapkv,pyramidkv,compresskv] [--budgets 32,64,128] [--lengths 512,1024,2048] [--depths 0,0.25,0.5,0.75,1] [--haystack FILE] [--needles FILE] [--max-new-tokens N] [--seed N] [--provider P]',
+    'niah --model DIR|default --out DIR [--methods full,streamingllm,h2o,snapkv,pyramidkv,compresskv] [--budgets 32,64,128] [--lengths 512,1024,2048] [--depths 0,0.25,0.5,0.75,1] [--haystack FILE] [--needles FILE] [--max-new-tokens N] [--seed N] [--provider P] [--keep-question]',
   summary:
     'Needle-in-a-haystack scores of KV compression methods: results.json, summary.md and heatmaps.',
   async run(argv, io) {
@@ -47,6 +47,7 @@ export const niahCommand: CliCommand = {
         'out',
         'provider',
       ],
+      booleans: ['keep-question'],
       required: ['model', 'out'],
     });
     const rawMethods = args.values
@@ -70,6 +71,8 @@ export const niahCommand: CliCommand = {
       seed: intFlag(args, 'seed', 0),
       haystackFile: args.values.get('haystack') ?? 'generated',
       needlesFile: args.values.get('needles') ?? 'generated',
+      // As the app: the question turn is kept and only document tokens compete for the budget.
+      keepQuestion: args.booleans.has('keep-question'),
     };
     const modelDir = resolveModelDir(args.values.get('model')!);
     let lastLine = 0;

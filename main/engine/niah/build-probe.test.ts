@@ -57,6 +57,12 @@ describe('buildProbe', () => {
     const text = tok.decode(p.promptIds, { skipSpecialTokens: false });
     expect(text).toContain(`${needle.question}<|im_end|>`);
     expect(text.endsWith('<|im_start|>assistant\n')).toBe(true);
+    // questionTokens counts the question suffix: the question is in it and not before it.
+    const cut = p.promptIds.length - p.questionTokens;
+    const suffix = tok.decode(p.promptIds.slice(cut), { skipSpecialTokens: false });
+    expect(suffix).toContain(`${needle.question}<|im_end|>`);
+    expect(tok.decode(p.promptIds.slice(0, cut))).not.toContain(needle.question);
+    expect(suffix.startsWith(needle.question.trimStart())).toBe(true);
     expect(buildProbe(tok, generatedHaystack(3), { needle, length: 250, depth: 0.25 })).toEqual(p);
   });
 

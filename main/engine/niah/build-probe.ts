@@ -26,6 +26,8 @@ export interface ProbeSpec {
 export interface Probe extends ProbeSpec {
   /** The whole prompt: document prefix then question suffix (tokenized apart, as the app does). */
   promptIds: number[];
+  /** Tokens of the question suffix (the last ones of promptIds), as DocumentSession counts them. */
+  questionTokens: number;
   /** Prompt positions of the answer's tokens, ascending. */
   answerPositions: number[];
   /** Prompt positions of the needle sentence's tokens, ascending. */
@@ -94,6 +96,7 @@ export function buildProbe(
   return {
     ...spec,
     promptIds: [...prefixIds, ...m.suffix],
+    questionTokens: m.suffix.length,
     answerPositions,
     needlePositions: overlapping(needleStart, needleStart + needle.needle.length),
   };

@@ -52,6 +52,8 @@ export interface NiahOptions {
   seed?: number;
   /** Policy window W (default 8). */
   window?: number;
+  /** Keep the question turn whatever its score, as the app does (policy keptTail). */
+  keepQuestion?: boolean;
   /** Default: the model's calibration (loadCalibration); CompressKV falls back without it. */
   calibration?: Calibration;
   cacheDir?: string;
@@ -205,7 +207,8 @@ async function runCell(
         continue;
       }
       for (const budget of o.budgets) {
-        const sel = selectKept(method, pre.scores!, budget, { window }, calibration);
+        const policy = { window, ...(o.keepQuestion ? { keptTail: probe.questionTokens } : {}) };
+        const sel = selectKept(method, pre.scores!, budget, policy, calibration);
         sel.warnings.forEach((w) => warnings.add(w));
         const cache = full.gather(sel.layers);
         try {
