@@ -1,0 +1,65 @@
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import _path
+
+if _path.HAVE_TORCH:
+    import torch
+    from trainer import safetensors_io
+    from trainer.average import interpolate
+    from trainer.model import Decoder, default_config
+
+
+def tiny(seed):
+    torch.manual_seed(seed)
+    return Decoder(default_config(vocab_size=4096, layers=2, hidden=32, heads=4, kv_heads=2, intermediate=48))
+
+
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class AverageTest(unittest.TestCase):
+    def test_interpolates_every_tensor_and_refuses_another_model(self):
+        a, b = tiny(1).state_dict(), tiny(2).state_dict()
+        mid = interpolate(a, b, 0.25)
+        self.assertEqual(set(mid), set(a))
+        for name in a:
+            self.assertTrue(torch.allclose(mid[name], 0.75 * a[name] + 0.25 * b[name], atol=1e-6), name)
+        self.assertTrue(all(torch.equal(interpolate(a, b, 0.0)[n], a[n]) for n in a))
+        self.assertFalse(torch.equal(mid["model.embed_tokens.weight"], a["model.embed_tokens.weight"]))
+        with self.assertRaisesRegex(ValueError, "same model"):
+            interpolate(a, {k: v for k, v in b.items() if "layers.1." not in k}, 0.5)
+        wide = Decoder(default_config(vocab_size=4096, layers=2, hidden=64, heads=4, kv_heads=2, intermediate=48))
+        with self.assertRaisesRegex(ValueError, "shape"):
+            interpolate(a, wide.state_dict(), 0.5)
+
+    def test_command_writes_a_checkpoint_train_can_start_from_and_an_export(self):
+        with tempfile.TemporaryDirectory() as d:
+            paths = []
+            for seed in (3, 4):
+                m = tiny(seed)
+                p = os.path.join(d, f"ck{seed}.pt")
+                torch.save({"model": m.state_dict(), "config": m.config, "step": seed, "tokens": 10 * seed}, p)
+                paths.append(p)
+            out = os.path.join(d, "mix")
+            run = subprocess.run([sys.executable, "-m", "trainer.average", *paths, "--t", "0.5", "--run", out,
+                                  "--export", os.path.join(out, "weights")], cwd=_path.ROOT, capture_output=True,
+                                 text=True)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            ck = torch.load(os.path.join(out, "checkpoint.pt"))
+            a, b = (torch.load(p)["model"] for p in paths)
+            name = "model.layers.0.self_attn.q_proj.weight"
+            self.assertTrue(torch.allclose(ck["model"][name], (a[name] + b[name]) / 2, atol=1e-6))
+            self.assertEqual(ck["step"], 4)
+            Decoder(ck["config"]).load_state_dict(ck["model"])  # what train.py --init-from does
+            tensors, _ = safetensors_io.load(os.path.join(out, "weights", "model.safetensors"))
+            self.assertTrue(torch.allclose(tensors[name].float(), ck["model"][name], atol=1e-3))
+            bad = subprocess.run([sys.executable, "-m", "trainer.average", *paths, "--t", "2", "--run", out],
+                                 cwd=_path.ROOT, capture_output=True, text=True)
+            self.assertNotEqual(bad.returncode, 0)
+            self.assertIn("--t must be in [0, 1]", bad.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
