@@ -17,8 +17,8 @@ export function allPositions(T: number): Int32Array {
  * rows. The app passes the question's length, so that only document tokens compete for the
  * budget (policy-options.ts, keptTail).
  *
- * b >= T keeps everything. b <= tail (a budget smaller than the window, only reachable with a
- * tiny budget) keeps the b most recent positions: the window's tail is what the next token
+ * b >= T keeps everything. b <= tail (a budget no larger than the window or the question, only
+ * reachable with a tiny budget) keeps the b most recent positions: the window's tail is what the next token
  * attends to most.
  */
 export function keepTopWithWindow(
@@ -33,7 +33,7 @@ export function keepTopWithWindow(
   if (b <= t) return Int32Array.from({ length: Math.max(0, b) }, (_, i) => T - b + i);
   const n = T - w;
   if (scores.n !== n) throw new Error(`Scores cover ${scores.n} prefix positions, expected ${n}.`);
-  const top = t === w ? scores.top(b - w) : scores.topBelow(T - t, b - t);
+  const top = scores.topBelow(T - t, b - t);
   const out = new Int32Array(b);
   out.set(top);
   for (let i = 0; i < t; i++) out[top.length + i] = T - t + i;

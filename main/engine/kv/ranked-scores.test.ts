@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { RankedScores } from './ranked-scores';
 
+/** A seeded linear congruential generator in [0, 1): random inputs that repeat run to run. */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+}
+
 describe('RankedScores', () => {
   it('gives the same answers on the first (quickselect) and later (sorted) queries', () => {
     const r = new RankedScores(Float64Array.from([0.5, 0.9, 0.5, 0.1, 0.9, 0.5, 0]));
@@ -11,11 +20,7 @@ describe('RankedScores', () => {
   });
 
   it('matches a full sort on random inputs across repeated queries', () => {
-    let seed = 99;
-    const rand = (): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
+    const rand = lcg(99);
     for (let trial = 0; trial < 50; trial++) {
       const n = 1 + Math.floor(rand() * 200);
       const s = Float64Array.from({ length: n }, () => Math.floor(rand() * 6) / 6);
@@ -33,11 +38,7 @@ describe('RankedScores', () => {
   });
 
   it('topBelow ranks only the positions before the limit, between top queries', () => {
-    let seed = 7;
-    const rand = (): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
+    const rand = lcg(7);
     for (let trial = 0; trial < 50; trial++) {
       const n = 1 + Math.floor(rand() * 120);
       const s = Float64Array.from({ length: n }, () => Math.floor(rand() * 5) / 5);

@@ -135,7 +135,7 @@ export function selectKept(
   return {
     budgets,
     layers: perLayer.map((s, l) =>
-      keepLayer(s, T, w, budgets[l]!, rule.kind === 'heads', Math.max(w, o.keptTail)),
+      keepLayer(s, T, w, budgets[l]!, rule.kind === 'heads', o.keptTail),
     ),
     warnings,
   };
