@@ -10,7 +10,7 @@ import { KvLensError } from '../../app/errors';
 
 export interface SampleQuestion {
   question: string;
-  /** The short expected answer (what exact match and ROUGE-1 look for). */
+  /** The short expected answer (what the verbatim match and ROUGE-1 look for). */
   answer: string;
   /** A full-sentence reference reply. */
   reply: string;

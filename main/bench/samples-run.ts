@@ -132,7 +132,7 @@ export async function runSamples(o: RunSamplesOptions): Promise<SamplesRun> {
           answers[setting.id] = answerResult(result, q.answer, wallMs, first);
         }
         questions.push({ ...q, answers });
-        const marks = settings.map((s) => (answers[s.id].exact ? 'right' : 'wrong')).join(' / ');
+        const marks = settings.map((s) => (answers[s.id].right ? 'right' : 'wrong')).join(' / ');
         o.log(`  ${i + 1}/${doc.questions.length} ${marks}: ${q.question}`);
       }
       documents.push({

@@ -1,11 +1,12 @@
 /**
  * What `npm run bench -- samples` records per answer, and how it is scored and summed. A reply
- * is right when the expected answer occurs in it after normalisation (exact match of
- * niah/answer-score.ts: "kry708" in "The code is KRY-708." is not a match, "KRY708." is);
- * ROUGE-1 recall gives partial credit (how many of the answer's words appear).
+ * is right when it holds the expected answer verbatim (niah/answer-score.ts: as written, as a
+ * whole value; "The code is KRY708." holds "KRY708", "kry708", "KRY-708" and "KRY708-08" do
+ * not): a reader of the app takes the value as shown. ROUGE-1 recall gives partial credit (how
+ * many of the answer's words appear after normalisation).
  */
 import type { CompressionMethod } from '../../app/chat/compression-methods';
-import { exactMatch, rouge1Recall } from '../engine/niah/answer-score';
+import { rouge1Recall, verbatimMatch } from '../engine/niah/answer-score';
 import type { SampleQuestion } from './samples-meta';
 
 /** `compressed`: the method and budget under test (the app's defaults unless overridden). */
@@ -28,12 +29,13 @@ export function benchSettings(method: CompressionMethod, budget: number): BenchS
 }
 
 export interface ReplyScore {
-  exact: boolean;
+  /** Holds the expected answer verbatim (file comment). */
+  right: boolean;
   rouge1: number;
 }
 
 export function scoreReply(expected: string, reply: string): ReplyScore {
-  return { exact: exactMatch(expected, reply), rouge1: rouge1Recall(expected, reply) };
+  return { right: verbatimMatch(expected, reply), rouge1: rouge1Recall(expected, reply) };
 }
 
 /** One answer as the app produced it (its stats panel figures), with its score. */
@@ -64,13 +66,13 @@ export interface Tally {
   rouge1Mean: number;
 }
 
-/** Right answers (exact match) and mean ROUGE-1 recall at one setting. */
+/** Right answers (verbatim) and mean ROUGE-1 recall at one setting. */
 export function tally(questions: readonly QuestionResult[], id: SettingId): Tally {
   let right = 0;
   let rouge = 0;
   for (const q of questions) {
     const a = q.answers[id];
-    if (a.exact) right++;
+    if (a.right) right++;
     rouge += a.rouge1;
   }
   const asked = questions.length;

@@ -47,7 +47,7 @@ export function documentTable(doc: DocumentResult, settings: readonly BenchSetti
       return [
         ...head,
         s.label,
-        a.exact ? 'right' : 'wrong',
+        a.right ? 'right' : 'wrong',
         a.rouge1.toFixed(2),
         clip(a.text, REPLY_CHARS),
       ];

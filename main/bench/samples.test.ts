@@ -139,19 +139,23 @@ describe('sample descriptions', () => {
 });
 
 describe('scoring', () => {
-  it('counts a reply right when it holds the answer after normalisation', () => {
+  it('counts a reply right when it holds the answer verbatim', () => {
     expect(scoreReply('KRY708', 'The access code for the grey tower is KRY708.')).toEqual({
-      exact: true,
+      right: true,
       rouge1: 1,
     });
-    expect(scoreReply('PQ-6572', 'It is pq 6572')).toEqual({ exact: true, rouge1: 1 });
-    expect(scoreReply('KRY708', 'The code is KRY-708.')).toEqual({ exact: false, rouge1: 0 });
+    expect(scoreReply('PQ-6572', 'It is pq 6572')).toEqual({ right: false, rouge1: 1 });
+    expect(scoreReply('9162-RK', 'The code is 9162-RK-RK-RK.')).toEqual({
+      right: false,
+      rouge1: 1,
+    });
+    expect(scoreReply('KRY708', 'The code is KRY-708.')).toEqual({ right: false, rouge1: 0 });
     expect(scoreReply('Quentin Pemberton', 'Pemberton, Quentin')).toEqual({
-      exact: false,
+      right: false,
       rouge1: 1,
     });
     expect(scoreReply('24 April 1913', 'on 24 May 1913')).toEqual({
-      exact: false,
+      right: false,
       rouge1: 2 / 3,
     });
   });
