@@ -1,0 +1,80 @@
+"""Teacher-forced reply accuracy of an exported model, per fact kind, facts in tables or in prose.
+
+For each kind, documents of one length whose asked fact is of that kind (with the usual near-miss
+twins) are generated; the prompt plus the reference reply go through the model once, and a
+sample counts when the greedy token at every reply position equals the reference (one forward
+pass per sample, so it is fast enough to compare checkpoints on 2 cores). Only the reply up to
+the end of the value is checked: what follows it can be absent from a table (a stock row gives no
+unit, the reply says "23 drums of coal"). `--table-share 1` puts
+the asked fact and its twins in a table, as the sample PDFs hold roles, stock and some codes.
+Usage: /usr/bin/python3 -m trainer.kind_eval --weights weights --kinds role,code,stock,date --n 16
+"""
+
+import argparse
+import json
+import random
+import time
+
+import torch
+
+from . import datagen
+from . import facts as F
+from .evaluate import load
+from .train_tokenizer import render_chat
+
+
+def checked_reply(tok, answer, value):
+    """The reply's token ids up to the end of `value` (all of them when that is not a token edge)."""
+    ids = tok.encode(answer)
+    at = answer.find(value)
+    if at < 0:
+        return ids
+    head = tok.encode(answer[:at + len(value)])
+    return head if ids[:len(head)] == head else ids
+
+
+@torch.no_grad()
+def reply_correct(model, prompt_ids, reply_ids):
+    """True when greedy decoding, fed the reference reply, predicts every reply token."""
+    logits = model(torch.tensor([prompt_ids + reply_ids]))[0]
+    start = len(prompt_ids) - 1
+    predicted = logits[start:start + len(reply_ids)].argmax(-1).tolist()
+    return predicted == list(reply_ids)
+
+
+def kind_accuracy(model, tok, kind, n, length, table_share, seed):
+    """Share of n generated samples asking about `kind` whose reply is predicted exactly."""
+    if kind not in F.KINDS:
+        raise ValueError(f"unknown kind {kind!r}; kinds: {', '.join(F.KINDS)}")
+    rng = random.Random(f"{seed}:{kind}")
+    weights = {k: (1.0 if k == kind else 0.0) for k in F.KINDS}
+    right = 0
+    for _ in range(n):
+        s = datagen.make_sample(rng, length - 45, tok.count, kind_weights=weights, table_share=table_share)
+        reply = checked_reply(tok, s["answer"], s["value"])
+        right += reply_correct(model, tok.encode(render_chat(s["messages"], True)), reply)
+    return right / n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--weights", default="weights")
+    ap.add_argument("--kinds", default="role,code,stock,date")
+    ap.add_argument("--n", type=int, default=16, help="samples per kind")
+    ap.add_argument("--length", type=int, default=2048, help="prompt tokens")
+    ap.add_argument("--table-share", type=float, default=1.0,
+                    help="share of samples whose fact is in a table (kinds with a table form)")
+    ap.add_argument("--seed", type=int, default=4242)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    model, tok = load(a.weights)
+    report, t0 = {}, time.time()
+    for kind in a.kinds.split(","):
+        report[kind] = kind_accuracy(model, tok, kind, a.n, a.length, a.table_share, a.seed)
+        print(f"{kind}: {round(report[kind] * a.n)}/{a.n} replies right to the value ({time.time() - t0:.0f}s)", flush=True)
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
