@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCheckpoint } from '../../../native-models/checkpoint/make-checkpoint';
 import { ModelTokenizer } from '../tokenizer/model-tokenizer';
-import { buildProbe } from './build-probe';
+import { buildProbe, twinDepth } from './build-probe';
 import { generatedHaystack } from './haystack';
 import { generateNeedle } from './needles';
 
@@ -64,6 +64,28 @@ describe('buildProbe', () => {
     expect(tok.decode(p.promptIds.slice(0, cut))).not.toContain(needle.question);
     expect(suffix.startsWith(needle.question.trimStart())).toBe(true);
     expect(buildProbe(tok, generatedHaystack(3), { needle, length: 250, depth: 0.25 })).toEqual(p);
+  });
+
+  it("puts a needle's twin half the haystack away, and still locates the answer", () => {
+    const base = generateNeedle(6, 'code');
+    const twin = 'The access code for the far cellar is 7300-QX.';
+    const needle = { ...base, twin };
+    expect([0, 0.25, 0.5, 0.75, 1].map(twinDepth)).toEqual([0.5, 0.75, 0, 0.25, 0.5]);
+    for (const depth of [0, 0.25, 0.5, 0.75, 1]) {
+      const p = buildProbe(tok, generatedHaystack(2), { needle, length: 600, depth });
+      expect(p.promptIds.length).toBeLessThanOrEqual(600);
+      const text = tok.decode(p.promptIds);
+      expect(text).toContain(twin);
+      expect(tok.decode(p.answerPositions.map((i) => p.promptIds[i]!)).trim()).toBe(base.answer);
+      const [needleAt, twinAt] = [text.indexOf(base.needle), text.indexOf(twin)];
+      expect(needleAt).toBeGreaterThanOrEqual(0);
+      // The twin is on the far side of the needle: after it for shallow needles, before it for deep ones.
+      expect(twinAt > needleAt).toBe(depth < 0.5);
+      expect(Math.abs(twinAt - needleAt)).toBeGreaterThan(text.length / 4);
+    }
+    // Without a twin nothing else is inserted.
+    const plain = buildProbe(tok, generatedHaystack(2), { needle: base, length: 600, depth: 0.5 });
+    expect(tok.decode(plain.promptIds)).not.toContain(twin);
   });
 
   it('refuses a length shorter than template + needle + question', () => {

@@ -1,7 +1,8 @@
 /**
  * One needle-in-a-haystack prompt of a target length in the model's own tokens: the chat template
  * around "haystack with the needle at depth p" + blank line + question, with the answer located
- * in token positions.
+ * in token positions. A needle's twin (a near-miss fact) goes in first, half the haystack away
+ * from the needle (depth p + 0.5 or p - 0.5).
  *
  * The haystack is cut to hit the target: a few proportional steps on the character count, then
  * word by word, then character by character (the last filler word may be cut), re-tokenizing the
@@ -44,7 +45,11 @@ export function buildProbe(
 ): Probe {
   const { needle, length, depth } = spec;
   const measure = (chars: number) => {
-    const doc = insertNeedle(haystack.text(chars).slice(0, chars), needle.needle, depth);
+    const filler = haystack.text(chars).slice(0, chars);
+    const withTwin = needle.twin
+      ? insertNeedle(filler, needle.twin, twinDepth(depth)).text
+      : filler;
+    const doc = insertNeedle(withTwin, needle.needle, depth);
     const prompt = buildDocumentPrompt(tokenizer, doc.text);
     const suffix = prompt.encodeSuffix(needle.question);
     const prefixIds = tokenizer.encode(prompt.prefix);
@@ -100,6 +105,11 @@ export function buildProbe(
     answerPositions,
     needlePositions: overlapping(needleStart, needleStart + needle.needle.length),
   };
+}
+
+/** Where a needle's twin goes: half the haystack away from the needle. */
+export function twinDepth(depth: number): number {
+  return depth < 0.5 ? depth + 0.5 : depth - 0.5;
 }
 
 /** Characters the template's trimming removed from the front of the document. */

@@ -16,6 +16,11 @@ export interface Needle {
   question: string;
   /** Verbatim substring of `needle`. */
   answer: string;
+  /**
+   * A near-miss fact put elsewhere in the haystack (the same kind of fact sharing part of the key,
+   * another value), so that finding the kind of fact is not enough: the key must match.
+   */
+  twin?: string;
 }
 
 export const NEEDLE_KINDS = ['code', 'number', 'name', 'place'] as const;
@@ -92,12 +97,23 @@ export function checkNeedle(n: Needle, where: string): Needle {
       `${where}: the answer "${n.answer}" must appear verbatim in the needle "${n.needle}".`,
     );
   }
+  if (n.twin !== undefined) {
+    if (typeof n.twin !== 'string' || n.twin.trim() === '') {
+      throw new KvLensError('invalid-argument', `${where}: "twin" must be a non-empty string.`);
+    }
+    if (n.twin.includes(n.answer)) {
+      throw new KvLensError(
+        'invalid-argument',
+        `${where}: the twin "${n.twin}" holds the answer "${n.answer}"; a twin must hold another value.`,
+      );
+    }
+  }
   return n;
 }
 
 /**
  * Reads needles from a JSON-lines file: one `{"needle": "...", "question": "...", "answer": "..."}`
- * object per line (optional "id"); blank lines are skipped.
+ * object per line (optional "id" and "twin"); blank lines are skipped.
  */
 export function readNeedlesFile(path: string): Needle[] {
   let text: string;
@@ -135,6 +151,7 @@ export function readNeedlesFile(path: string): Needle[] {
           needle: obj.needle as string,
           question: obj.question as string,
           answer: obj.answer as string,
+          ...(obj.twin !== undefined ? { twin: obj.twin as string } : {}),
         },
         where,
       ),

@@ -76,6 +76,24 @@ describe('needles', () => {
     writeFileSync(bad, 'not json\n');
     expect(() => readNeedlesFile(bad)).toThrow(/line 1 is not JSON/);
   });
+
+  it('reads an optional twin and refuses one that holds the answer', () => {
+    const file = join(root, 'twins.jsonl');
+    writeFileSync(
+      file,
+      '{"needle":"The key is 42.","question":"Q?","answer":"42","twin":"The lock is 17."}\n{"needle":"The key is 42.","question":"Q?","answer":"42"}\n',
+    );
+    const [withTwin, plain] = readNeedlesFile(file);
+    expect(withTwin!.twin).toBe('The lock is 17.');
+    expect(plain).not.toHaveProperty('twin');
+    writeFileSync(
+      file,
+      '{"needle":"The key is 42.","question":"Q?","answer":"42","twin":"The lock is 42."}\n',
+    );
+    expect(() => readNeedlesFile(file)).toThrow(/line 1: the twin .* holds the answer/);
+    writeFileSync(file, '{"needle":"The key is 42.","question":"Q?","answer":"42","twin":7}\n');
+    expect(() => readNeedlesFile(file)).toThrow(/"twin" must be a non-empty string/);
+  });
 });
 
 describe('probeGrid', () => {

@@ -328,6 +328,29 @@ class SampleDocsTest(unittest.TestCase):
             self.assertEqual(doc["blocks"], blocks)
             self.assertEqual(doc["qa"], qa)
 
+    def test_twin_needles_are_near_misses_and_match_the_committed_file(self):
+        import json
+
+        from trainer import sample_docs
+
+        made = sample_docs.twin_needles(505)
+        with open(os.path.join(_path.ROOT, "samples", "niah-needles-twins.jsonl"), encoding="utf-8") as f:
+            self.assertEqual([json.loads(line) for line in f if line.strip()], made)
+        self.assertEqual(len(made), 2 * len(facts.KEY_SLOTS))
+        for n in made:
+            self.assertIn(n["answer"], n["needle"])
+            self.assertNotIn(n["answer"], n["twin"])
+        rng = random.Random(3)
+        for kind, parts in facts.KEY_SLOTS.items():
+            for _ in range(40):
+                target = facts.make_fact(rng, kind)
+                twin = facts.near_miss(target, rng)
+                shared = [p for p in parts if twin.slots[p] == target.slots[p]]
+                self.assertTrue(shared, (target.key, twin.key))
+                self.assertNotEqual(twin.key, target.key)
+                self.assertNotIn(target.value, twin.value)
+                self.assertEqual(twin.row_label, facts._row_label(twin))
+
 
 @unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
 class BatchTest(unittest.TestCase):

@@ -252,6 +252,24 @@ def make_fact(rng, kind=None):
     return _make(kind or rng.choice(KINDS), rng)
 
 
+def _share_part(f, target, part):
+    """Makes f a near miss of target: the key part `part` (a KEY_SLOTS name) becomes target's."""
+    f.slots[part] = target.slots[part]
+    f.key = tuple(f.slots[k] for k in KEY_SLOTS[f.kind])
+    f.row_label = _row_label(f)
+
+
+def near_miss(target, rng):
+    """A fact of target's kind that shares one key part with it and differs in the rest and the value
+    (kinds in KEY_SLOTS only): "The auditor of the X Board" for "The treasurer of the X Board"."""
+    names = KEY_SLOTS[target.kind]
+    while True:
+        f = _make(target.kind, rng)
+        _share_part(f, target, rng.choice(names))
+        if f.key != target.key and f.value != target.value and target.value not in f.value:
+            return f
+
+
 def distractors(target, rng, n, used_keys, used_values):
     """Facts of the same kind with other keys and values (so retrieval must match the key)."""
     out = []
@@ -262,10 +280,7 @@ def distractors(target, rng, n, used_keys, used_values):
         names = KEY_SLOTS.get(f.kind)
         if names and rng.random() < 0.6:
             # Near miss: share one part of the key with the target (same org, other role...).
-            keep = rng.choice(names)
-            f.slots[keep] = target.slots[keep]
-            f.key = tuple(f.slots[k] for k in names)
-            f.row_label = _row_label(f)
+            _share_part(f, target, rng.choice(names))
         if (f.kind, f.key) in used_keys or f.value in used_values:
             continue
         used_keys.add((f.kind, f.key))

@@ -96,6 +96,11 @@ def main():
                 n = pool["needles"][i]
                 f.write(json.dumps({"needle": n["needle"], "question": n["question"], "answer": n["answer"]}) + "\n")
         print(f"wrote {path}")
+    path = os.path.join(HERE, "samples", "niah-needles-twins.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for n in twin_needles(505):
+            f.write(json.dumps(n) + "\n")
+    print(f"wrote {path}")
 
 
 NIAH_PICKS = [0, 1, 2, 3, 4, 5, 6, 8]  # one needle of each of eight fact kinds
@@ -121,6 +126,21 @@ def needles(seed, n_needles=60, n_filler=300):
         "needles": out,
         "filler": [filler.paragraph(rng) for _ in range(n_filler)],
     }
+
+
+def twin_needles(seed, per_kind=2):
+    """Needles with a near-miss twin (`niah-needles-twins.jsonl`): the same kind of fact sharing one
+    key part ("north depot" / "south depot"), which the NIAH harness puts elsewhere in the haystack.
+    Harder than the plain grid, as the sample PDFs are: the key must be matched, not just the kind."""
+    rng = random.Random(seed)
+    out = []
+    for kind in F.KEY_SLOTS:
+        for _ in range(per_kind):
+            f = F.make_fact(rng, kind)
+            twin = F.near_miss(f, rng)
+            out.append({"needle": F.statement(f, rng), "question": F.question(f, rng), "answer": f.value,
+                        "twin": F.statement(twin, rng)})
+    return out
 
 
 if __name__ == "__main__":
