@@ -75,6 +75,19 @@ describe('PDF ingestion of the generated corpus', () => {
     expect(rect!.w).toBeLessThan(60);
   });
 
+  it('keeps the gap between table cells drawn apart, and only there', async () => {
+    const doc = await ingestFile(join('assets', 'samples', 'field-survey-notes.pdf'));
+    const text = doc.pages.map((p) => p.text).join('\n');
+    expect(text).toContain(
+      'Position    Name\nchief engineer, Kestrel Aviation Club    Helga Everly',
+    );
+    expect(text).toContain('candles (Eldwick)    46\ncoal (Eldwick)    23');
+    // The sample's two tables (header + two rows each) are its only lines with a column gap.
+    expect(text.split('\n').filter((l) => l.includes('    '))).toHaveLength(6);
+    expect(text).not.toMatch(/ {5}/);
+    expectBoxesOnPages(doc);
+  });
+
   it('reads two columns one after the other between a spanning title and footer', async () => {
     const doc = await ingestGenerated('columns.pdf', corpus.twoColumnPdf());
     const t = doc.text;

@@ -46,13 +46,28 @@ export function layoutPage(
       else if (g > 0) builder.newLine('paragraph', line.runs[0]!.str);
       line.runs.forEach((run, ri) => {
         const prev = line.runs[ri - 1];
-        if (prev && hasGap(prev, run)) builder.space();
+        if (prev && isColumnGap(prev, run)) builder.columnGap();
+        else if (prev && hasGap(prev, run)) builder.space();
         emitRun(builder, run, m);
       });
     });
   });
   const { text, boxes } = builder.finish();
   return { text, boxes, joinedWords: builder.joinedWords, ligatures: builder.ligatures, vertical };
+}
+
+/**
+ * Gaps wider than this many font sizes separate columns (table cells, a label and its value), not
+ * words: a word space is about a quarter of the font size, and justified lines rarely stretch one
+ * past an em.
+ */
+export const COLUMN_GAP_EMS = 1.5;
+
+// Table cells drawn apart come out as one run of text each; keeping the gap visible ("cell    cell")
+// tells a model where one cell ends, which a single space does not ("Aviation Club Helga Everly").
+function isColumnGap(a: TextRun, b: TextRun): boolean {
+  const gap = b.rtl && a.rtl ? a.u - (b.u + b.width) : b.u - (a.u + a.width);
+  return gap > COLUMN_GAP_EMS * Math.max(a.size, b.size);
 }
 
 // A visible gap between runs with no whitespace at the seam means a word boundary.

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { PageTextBuilder } from './page-text-builder';
+import { COLUMN_SEPARATOR, PageTextBuilder } from './page-text-builder';
 
 // Feeds `lines` into a builder, one box per code point at (x = index, y = line).
 function build(
@@ -15,6 +15,20 @@ function build(
 }
 
 describe('PageTextBuilder', () => {
+  it('marks a column gap with the separator, boxless, replacing whitespace at the seam', () => {
+    const b = new PageTextBuilder();
+    b.columnGap(); // nothing to separate at a line start
+    [...'Stock '].forEach((ch, i) => b.char(ch, i, 0, 1, 8));
+    b.columnGap();
+    [...'46'].forEach((ch, i) => b.char(ch, 20 + i, 0, 1, 8));
+    const { text, boxes } = b.finish();
+    expect(text).toBe(`Stock${COLUMN_SEPARATOR}46`);
+    for (let i = 5; i < 5 + COLUMN_SEPARATOR.length; i++) expect(boxes[4 * i + 2]).toBe(0);
+    expect(Array.from(boxes.slice(4 * (text.length - 2), 4 * (text.length - 1)))).toEqual([
+      20, 0, 1, 8,
+    ]);
+  });
+
   it('joins a word hyphenated at a line end when it continues in lower case', () => {
     const { text, boxes, b } = build(['an exam-', 'ple here']);
     expect(text).toBe('an example here');

@@ -4,6 +4,8 @@
  */
 
 const HYPHENS = new Set(['-', '\u2010', '\u00ad']);
+/** What a column gap inside a line becomes (see columnGap). */
+export const COLUMN_SEPARATOR = '    ';
 const LETTER = /\p{L}/u;
 const LOWER = /\p{Ll}/u;
 
@@ -50,6 +52,16 @@ export class PageTextBuilder {
     const last = this.units[this.units.length - 1];
     if (last === 0x20 || last === 0x0a) return;
     this.pushSynthetic(' ');
+  }
+
+  /**
+   * Marks a column gap inside a line (table cells drawn apart) as four spaces, no boxes, whatever
+   * whitespace the runs brought to the seam: the gap stays visible in the text.
+   */
+  columnGap(): void {
+    if (!this.lineHasText) return;
+    this.trimTrailingSpace();
+    this.pushSynthetic(COLUMN_SEPARATOR);
   }
 
   /** Adds one printed code point with its box; whitespace at a line start is dropped. */
