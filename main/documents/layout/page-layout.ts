@@ -46,8 +46,9 @@ export function layoutPage(
       else if (g > 0) builder.newLine('paragraph', line.runs[0]!.str);
       line.runs.forEach((run, ri) => {
         const prev = line.runs[ri - 1];
-        if (prev && isColumnGap(prev, run)) builder.columnGap();
-        else if (prev && hasGap(prev, run)) builder.space();
+        const seam = prev ? seamBetween(prev, run) : 'none';
+        if (seam === 'column') builder.columnGap();
+        else if (seam === 'space') builder.space();
         emitRun(builder, run, m);
       });
     });
@@ -61,20 +62,18 @@ export function layoutPage(
  * words: a word space is about a quarter of the font size, and justified lines rarely stretch one
  * past an em.
  */
-export const COLUMN_GAP_EMS = 1.5;
+const COLUMN_GAP_EMS = 1.5;
 
-// Table cells drawn apart come out as one run of text each; keeping the gap visible ("cell    cell")
-// tells a model where one cell ends, which a single space does not ("Aviation Club Helga Everly").
-function isColumnGap(a: TextRun, b: TextRun): boolean {
+/**
+ * What goes between two runs of a line. A column gap stays visible ("cell    cell"): table cells
+ * drawn apart come out as one run each, and a single space hides where a cell ends ("Aviation Club
+ * Helga Everly"). A smaller visible gap with no whitespace at the seam is a word boundary.
+ */
+function seamBetween(a: TextRun, b: TextRun): 'column' | 'space' | 'none' {
   const gap = b.rtl && a.rtl ? a.u - (b.u + b.width) : b.u - (a.u + a.width);
-  return gap > COLUMN_GAP_EMS * Math.max(a.size, b.size);
-}
-
-// A visible gap between runs with no whitespace at the seam means a word boundary.
-function hasGap(a: TextRun, b: TextRun): boolean {
-  if (/\s$/.test(a.str) || /^\s/.test(b.str)) return false;
-  const gap = b.rtl && a.rtl ? a.u - (b.u + b.width) : b.u - (a.u + a.width);
-  return gap > 0.15 * Math.min(a.size, b.size);
+  if (gap > COLUMN_GAP_EMS * Math.max(a.size, b.size)) return 'column';
+  if (/\s$/.test(a.str) || /^\s/.test(b.str)) return 'none';
+  return gap > 0.15 * Math.min(a.size, b.size) ? 'space' : 'none';
 }
 
 function emitRun(builder: PageTextBuilder, run: TextRun, m: readonly number[]): void {
