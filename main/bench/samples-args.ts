@@ -2,6 +2,7 @@
  * Options of `npm run bench -- samples`: parsed strictly, so a typo is a usage error (exit 2)
  * rather than a run with another setting than the one asked for.
  */
+import { basename, resolve } from 'node:path';
 import { KvLensError } from '../../app/errors';
 import {
   COMPRESSION_METHODS,
@@ -10,12 +11,13 @@ import {
 } from '../../app/chat/compression-methods';
 import { MAX_BUDGET } from '../../app/ipc/validate-args';
 import { MAX_NEW_TOKENS_LIMIT } from '../../app/settings/settings';
+import { SAMPLES_DIR } from '../app-service/app-paths';
 import { STORED_SETTINGS_DEFAULTS } from '../store/repositories/settings-rules';
 import { choiceFlag, intFlag, parseArgs } from '../cli/args';
 import { resolveModelDir } from '../cli/commands/calibrate';
 
 export const SAMPLES_USAGE =
-  'npm run bench -- samples [--method M] [--budget N] [--max-new-tokens N] [--model DIR|default] [--docs name,...]';
+  'npm run bench -- samples [--method M] [--budget N] [--max-new-tokens N] [--model DIR|default] [--docs name,...] [--dir DIR]';
 
 /** Answer tokens per question unless --max-new-tokens says otherwise (the replies are short). */
 export const DEFAULT_SAMPLES_MAX_NEW_TOKENS = 32;
@@ -29,6 +31,10 @@ export interface SamplesOptions {
   modelDir: string;
   /** Sample names to run (file names without extension), or null for every sample. */
   docs: string[] | null;
+  /** Folder of documents with their question JSONs, resolved (default: assets/samples). */
+  dir: string;
+  /** Where the figures go: bench-results/samples.json, or samples-<folder name>.json for --dir. */
+  resultsFile: string;
 }
 
 /** The method and budget a new conversation gets in the app (the stored settings' defaults). */
@@ -41,7 +47,7 @@ export function appDefaultSetting(): { method: CompressionMethod; budget: number
 
 export function parseSamplesArgs(argv: readonly string[]): SamplesOptions {
   const args = parseArgs(argv, {
-    values: ['method', 'budget', 'max-new-tokens', 'model', 'docs'],
+    values: ['method', 'budget', 'max-new-tokens', 'model', 'docs', 'dir'],
   });
   if (args.positionals.length > 0) {
     throw new KvLensError(
@@ -63,7 +69,19 @@ export function parseSamplesArgs(argv: readonly string[]): SamplesOptions {
     ),
     modelDir: resolveModelDir(args.values.get('model') ?? 'default'),
     docs: docsFlag(args.values.get('docs')),
+    ...samplesFolder(args.values.get('dir')),
   };
+}
+
+/** --dir: another folder laid out like assets/samples; its figures get a file of their own. */
+function samplesFolder(raw: string | undefined): { dir: string; resultsFile: string } {
+  if (raw === undefined) return { dir: SAMPLES_DIR, resultsFile: 'samples.json' };
+  const dir = resolve(raw);
+  const name = basename(dir).replace(/[^\w.-]+/g, '-');
+  if (name === '' || name === '.') {
+    throw new KvLensError('usage', `--dir needs a folder with a name; got "${raw}".`);
+  }
+  return { dir, resultsFile: `samples-${name}.json` };
 }
 
 /** "a,b.pdf, c" -> ["a", "b", "c"] (extension dropped, repeats removed, order kept). */

@@ -64,6 +64,8 @@ describe('samples bench arguments', () => {
       maxNewTokens: DEFAULT_SAMPLES_MAX_NEW_TOKENS,
       modelDir: DEMO_MODEL_DIR,
       docs: null,
+      dir: SAMPLES_DIR,
+      resultsFile: 'samples.json',
     });
     expect([o.method, o.budget]).toEqual(['compresskv', 256]);
   });
@@ -85,6 +87,14 @@ describe('samples bench arguments', () => {
     expect(o.maxNewTokens).toBe(8);
     expect(o.modelDir).toMatch(/^\/.*some\/dir$/);
     expect(o.docs).toEqual(['b', 'a']);
+    expect(o.dir).toBe(SAMPLES_DIR);
+  });
+
+  it('--dir reads another folder and names the results file after it', () => {
+    const o = parseSamplesArgs(['--dir', 'some/held out']);
+    expect(o.dir).toMatch(/^\/.*some\/held out$/);
+    expect(o.resultsFile).toBe('samples-held-out.json');
+    expect(usageError(() => parseSamplesArgs(['--dir', '/']))).toMatch(/--dir/);
   });
 
   it('rejects bad values with usage errors that say what is allowed', () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- samples [--method M] [--budget N] [--max-new-tokens N] [--model DIR|default]
- *  [--docs name,...]`
+ *  [--docs name,...] [--dir DIR]`
  *
  * Does the app answer questions about its sample PDFs (assets/samples/<name>.pdf, with the
  * questions and answers in <name>.json) at its default compression setting? Every question is
@@ -9,12 +9,13 @@
  * main/store/repositories/settings-rules.ts; --method/--budget override them) and at the full
  * cache. A reply is right when it contains the expected answer (samples-score.ts). Tables go to
  * stderr, the figures and every reply to bench-results/samples.json. Answers need a trained
- * model: whatever folder the model is, the benchmark reports what it answers.
+ * model: whatever folder the model is, the benchmark reports what it answers. --dir runs another
+ * folder laid out the same way (e.g. held-out documents from `trainer.sample_docs --held-out`)
+ * and writes bench-results/samples-<folder name>.json.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { KvLensError } from '../../app/errors';
-import { SAMPLES_DIR } from '../app-service/app-paths';
 import { machineInfo, writeBenchResult } from './bench-results';
 import { appDefaultSetting, parseSamplesArgs, pickDocs } from './samples-args';
 import { listSamples } from './samples-meta';
@@ -25,8 +26,13 @@ import { documentTable, rightOf, timingTable, totalsTable } from './samples-tabl
 /** Runs the benchmark; returns what it wrote to bench-results/samples.json. */
 export async function runSamplesBench(argv: readonly string[]): Promise<unknown> {
   const options = parseSamplesArgs(argv);
-  const docs = pickDocs(listSamples(SAMPLES_DIR), options.docs);
-  if (docs.length === 0) throw new KvLensError('not-found', `${SAMPLES_DIR} holds no samples.`);
+  const docs = pickDocs(listSamples(options.dir), options.docs);
+  if (docs.length === 0) {
+    throw new KvLensError(
+      'not-found',
+      `${options.dir} holds no samples (a document with a <name>.json of its questions beside it).`,
+    );
+  }
   if (!existsSync(join(options.modelDir, 'config.json'))) {
     throw new KvLensError(
       'not-found',
@@ -69,6 +75,7 @@ export async function runSamplesBench(argv: readonly string[]): Promise<unknown>
       method: options.method,
       budget: options.budget,
       maxNewTokens: options.maxNewTokens,
+      dir: options.dir,
       docs: docs.map((d) => d.name),
       decoding: 'greedy',
     },
@@ -79,7 +86,7 @@ export async function runSamplesBench(argv: readonly string[]): Promise<unknown>
     processMaxRssBytes: process.resourceUsage().maxRSS * 1024,
     documents: run.documents,
   };
-  const out = writeBenchResult('samples.json', report);
+  const out = writeBenchResult(options.resultsFile, report);
   log(`wrote ${out}`);
   return report;
 }

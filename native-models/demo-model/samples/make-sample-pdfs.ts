@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { KvLensError } from '../../../app/errors';
 import { renderSamplePdf } from './render-sample-pdf';
 import { readSampleDocs } from './sample-doc';
@@ -12,7 +13,7 @@ const MAX_PAGES = 60;
  *
  * Content comes from samples/sample-docs.json (made by `python3 -m trainer.sample_docs` with the
  * training data's fact templates), so the demo model is trained to answer these questions.
- * Run: npx tsx native-models/demo-model/samples/make-sample-pdfs.ts
+ * Run: npx tsx native-models/demo-model/samples/make-sample-pdfs.ts [--spec FILE --out DIR]
  */
 export async function makeSamplePdfs(specPath: string, outDir: string): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
@@ -49,9 +50,11 @@ export async function makeSamplePdfs(specPath: string, outDir: string): Promise<
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  // Defaults: the shipped samples. `--spec FILE --out DIR` renders another spec (held-out sets).
+  const { values } = parseArgs({ options: { spec: { type: 'string' }, out: { type: 'string' } } });
   const here = import.meta.dirname;
   await makeSamplePdfs(
-    join(here, 'sample-docs.json'),
-    join(here, '..', '..', '..', 'assets', 'samples'),
+    values.spec ?? join(here, 'sample-docs.json'),
+    values.out ?? join(here, '..', '..', '..', 'assets', 'samples'),
   );
 }

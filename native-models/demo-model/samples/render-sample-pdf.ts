@@ -96,7 +96,7 @@ export async function renderSamplePdf(doc: SampleDoc): Promise<RenderedPdf> {
 
   const drawTable = (header: string[], rows: string[][]): void => {
     const lh = BODY.size * LINE;
-    const col2 = MARGIN.left + width * 0.62;
+    const col2 = MARGIN.left + secondColumnOffset(header, rows);
     ensure(lh * 3);
     const row = (cells: string[], font: string): void => {
       ensure(lh);
@@ -114,6 +114,26 @@ export async function renderSamplePdf(doc: SampleDoc): Promise<RenderedPdf> {
       .stroke();
     for (const r of rows) row(r, BODY.font);
     y += BODY.size * 0.6;
+  };
+
+  // Cells stay at least two ems apart, as a typesetter would set them: a long first cell moves the
+  // second column right (up to where the widest second cell still fits) instead of running into it.
+  const secondColumnOffset = (header: string[], rows: string[][]): number => {
+    const widest = (col: number): number =>
+      Math.max(
+        pdf
+          .font(BOLD)
+          .fontSize(BODY.size)
+          .widthOfString(header[col] ?? ''),
+        ...rows.map((r) =>
+          pdf
+            .font(BODY.font)
+            .fontSize(BODY.size)
+            .widthOfString(r[col] ?? ''),
+        ),
+      );
+    const wanted = Math.max(width * 0.62, widest(0) + 2 * BODY.size);
+    return Math.min(wanted, width - widest(1));
   };
 
   for (const b of doc.blocks) draw(b);

@@ -19,6 +19,16 @@ describe('wrapKeepingSpans', () => {
     }
   });
 
+  it('keeps a span whole when a shorter kept span occurs inside it', () => {
+    const text =
+      'The review took place on 2 April 1985 and the train leaves from platform 1 today.';
+    for (let width = 10; width < 60; width += 1) {
+      const lines = wrapKeepingSpans(text, width, measure, ['1', '2 April 1985']);
+      expect(lines.join(' ')).toBe(text);
+      expect(lines.some((l) => l.includes('on 2 April 1985'))).toBe(true);
+    }
+  });
+
   it('lets an over-long unit overflow rather than loop', () => {
     expect(wrapKeepingSpans('x averyveryverylongword y', 5, measure, [])).toEqual([
       'x',

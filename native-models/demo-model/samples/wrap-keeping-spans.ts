@@ -13,7 +13,9 @@ export function wrapKeepingSpans(
   keep: readonly string[],
 ): string[] {
   let glued = text;
-  for (const span of keep) {
+  // Longest first: gluing a short span (" 1") inside a longer one (" 2 April 1985") first would
+  // hide the longer one's spaces from its own gluing.
+  for (const span of [...keep].sort((a, b) => b.length - a.length)) {
     if (span.length === 0) continue;
     // Glue the span to the word before it too: a line never starts with the answer.
     glued = glued.split(` ${span}`).join(GLUE + span.split(' ').join(GLUE));

@@ -328,6 +328,25 @@ class SampleDocsTest(unittest.TestCase):
             self.assertEqual(doc["blocks"], blocks)
             self.assertEqual(doc["qa"], qa)
 
+    def test_held_out_documents_are_new_and_reproducible(self):
+        from trainer import sample_docs
+
+        docs = sample_docs.held_out_docs(4)
+        self.assertEqual(docs, sample_docs.held_out_docs(4))
+        self.assertEqual([d[0] for d in docs], ["held-out-01", "held-out-02", "held-out-03", "held-out-04"])
+        shipped_seeds = {seed for _, _, seed, _, _ in sample_docs.DOCS}
+        for name, title, seed, tokens, kinds in docs:
+            self.assertNotIn(seed, shipped_seeds)
+            self.assertTrue(1900 <= tokens <= 2900)
+            self.assertTrue(5 <= len(kinds) <= 7 and len(set(kinds)) == len(kinds))
+            self.assertTrue(set(kinds) <= set(facts.KINDS))
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        out = sample_docs.spec(docs[:1], tok)
+        self.assertEqual(out[0]["keep"], [q["answer"] for q in out[0]["qa"]])
+        self.assertGreaterEqual(len(out[0]["qa"]), 5)
+        with self.assertRaises(SystemExit):  # --held-out needs --out
+            sample_docs.main(["--held-out", "2"])
+
     def test_twin_needles_are_near_misses_and_match_the_committed_file(self):
         import json
 

@@ -3,14 +3,17 @@
 Writes samples/sample-docs.json; samples/make-sample-pdfs.ts lays it out as PDFs (pdfkit) in
 assets/samples/ with a question/answer JSON next to each. Deterministic (fixed seeds).
 Usage: /usr/bin/python3 -m trainer.sample_docs
+       /usr/bin/python3 -m trainer.sample_docs --held-out 10 --out /tmp/held-out/spec.json
 """
 
+import argparse
 import json
 import os
 import random
 
 from . import bpe, datagen, filler
 from . import facts as F
+from . import words as W
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -66,10 +69,10 @@ def build(title, seed, tokens, kinds, tok):
     return blocks, qa
 
 
-def main():
-    tok = bpe.Tokenizer.load(os.path.join(HERE, "weights", "tokenizer.json"))
+def spec(docs, tok):
+    """The sample-docs.json entries of (name, title, seed, tokens, kinds) documents."""
     out = []
-    for name, title, seed, tokens, kinds in DOCS:
+    for name, title, seed, tokens, kinds in docs:
         blocks, qa = build(title, seed, tokens, kinds, tok)
         text = "\n\n".join(datagen.render_block(b, "prose", 10_000) for b in blocks)
         for q in qa:
@@ -77,10 +80,40 @@ def main():
         keep = [q["answer"] for q in qa]
         out.append({"name": name, "title": title, "tokens": tok.count(text), "keep": keep, "blocks": blocks, "qa": qa})
         print(f"{name}: {tok.count(text)} tokens, {len(qa)} questions")
-    path = os.path.join(HERE, "samples", "sample-docs.json")
+    return out
+
+
+def held_out_docs(n, seed=9000):
+    """More documents like the samples for measuring changes on more than 36 questions: other seeds
+    (so other facts and filler), 1,900-2,900 tokens, five to seven fact kinds each. Not shipped."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        kinds = rng.sample(F.KINDS, rng.randrange(5, 8))
+        title = f"{rng.choice(W.ORGS)}: Report {i + 1}"
+        docs.append((f"held-out-{i + 1:02d}", title, seed + 1 + i, rng.randrange(1900, 2901, 100), kinds))
+    return docs
+
+
+def write_spec(out, path):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=1)
     print(f"wrote {path}")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--held-out", type=int, metavar="N",
+                    help="instead: write N more documents (other seeds) to --out, for measuring only")
+    ap.add_argument("--out", help="with --held-out: the spec file to write")
+    args = ap.parse_args(argv)
+    tok = bpe.Tokenizer.load(os.path.join(HERE, "weights", "tokenizer.json"))
+    if args.held_out is not None:
+        if args.held_out < 1 or not args.out:
+            ap.error("--held-out takes a count of at least 1 and needs --out FILE")
+        write_spec(spec(held_out_docs(args.held_out), tok), args.out)
+        return
+    write_spec(spec(DOCS, tok), os.path.join(HERE, "samples", "sample-docs.json"))
     path = os.path.join(HERE, "samples", "needles.json")
     pool = needles(404)
     with open(path, "w", encoding="utf-8") as f:
