@@ -6,6 +6,7 @@ import type { IngestedDocument } from '../../app/documents/document';
 import { spanRects } from '../../app/documents/char-boxes';
 import { ingestBytes, ingestFile } from './ingest';
 import * as corpus from './testing/corpus';
+import { prose } from './testing/make-pdf';
 
 const dir = mkdtempSync(join(tmpdir(), 'kv-lens-docs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,14 +48,15 @@ describe('PDF ingestion of the generated corpus', () => {
     expect((await ingestBytes(bytes, 'again.pdf')).text).toBe(doc.text);
   });
 
-  it('keeps pages, paragraphs, line breaks and offsets', async () => {
+  it('keeps pages, paragraphs and offsets, and joins the lines a paragraph was wrapped into', async () => {
     const doc = await ingestGenerated('simple.pdf', corpus.simplePdf());
     expect(doc.kind).toBe('pdf');
     expect(doc.pages.length).toBe(2);
     const [p1, p2] = doc.pages;
-    expect(p1!.text.startsWith('First paragraph starts here.')).toBe(true);
-    expect(p1!.text).toMatch(/\n\nSecond paragraph follows\.$/);
-    expect(p1!.text.split('\n').length).toBeGreaterThan(3);
+    // pdfkit wrapped the first paragraph over several lines at 400 pt; it reads as it was written.
+    expect(p1!.text).toBe(
+      `First paragraph starts here. ${prose(40, 1)}\n\nSecond paragraph follows.`,
+    );
     expect(p2!.text).toBe('Page two says hello.');
     expect(doc.text.slice(p2!.start)).toBe('Page two says hello.');
     expect(doc.warnings).toEqual([]);
@@ -86,6 +88,23 @@ describe('PDF ingestion of the generated corpus', () => {
     expect(text.split('\n').filter((l) => l.includes('    '))).toHaveLength(6);
     expect(text).not.toMatch(/ {5}/);
     expectBoxesOnPages(doc);
+  });
+
+  it('reads the wrapped paragraphs of a sample PDF as running text, list items one per line', async () => {
+    const doc = await ingestFile(join('assets', 'samples', 'field-survey-notes.pdf'));
+    // Each of these was wrapped across two lines on the page.
+    expect(doc.text).toContain('On 9 October 2022, the Falcon Ridge Mine held its winter closure.');
+    expect(doc.text).toContain('by the harvest office. Oriana Abernathy lives in Glenmere.\n\n');
+    expect(doc.text).toContain(
+      '\n1. Check the sturdy library at first light\n2. Students report on the quarry\n',
+    );
+    expect(doc.text).toContain('\n7. Inventory\nMaterial    Stock\n');
+    expectBoxesOnPages(doc);
+  });
+
+  it('keeps a long first cell apart from the second in the sample tables', async () => {
+    const doc = await ingestFile(join('assets', 'samples', 'meridian-institute-inventory.pdf'));
+    expect(doc.text).toContain('harbour master, Saltmarsh Cooperative    Magnus Eastwick\n');
   });
 
   it('reads two columns one after the other between a spanning title and footer', async () => {

@@ -4,6 +4,7 @@
 import { relativeCharWidth } from './char-width';
 import { PageTextBuilder } from './page-text-builder';
 import { orderLines } from './reading-order';
+import { seamBetween } from './run-seams';
 import {
   frameToPage,
   groupRuns,
@@ -41,8 +42,8 @@ export function layoutPage(
     // m[0], m[1]: where the baseline direction points on the displayed page.
     if (g === 0) vertical = Math.abs(m[1]!) > Math.abs(m[0]!);
     orderLines(group.runs).forEach((line, li) => {
-      if (li > 0)
-        builder.newLine(line.breakBefore === 'paragraph' ? 'paragraph' : 'line', line.runs[0]!.str);
+      if (li > 0 && line.breakBefore !== 'none')
+        builder.newLine(line.breakBefore, line.runs[0]!.str);
       else if (g > 0) builder.newLine('paragraph', line.runs[0]!.str);
       line.runs.forEach((run, ri) => {
         const prev = line.runs[ri - 1];
@@ -55,25 +56,6 @@ export function layoutPage(
   });
   const { text, boxes } = builder.finish();
   return { text, boxes, joinedWords: builder.joinedWords, ligatures: builder.ligatures, vertical };
-}
-
-/**
- * Gaps wider than this many font sizes separate columns (table cells, a label and its value), not
- * words: a word space is about a quarter of the font size, and justified lines rarely stretch one
- * past an em.
- */
-const COLUMN_GAP_EMS = 1.5;
-
-/**
- * What goes between two runs of a line. A column gap stays visible ("cell    cell"): table cells
- * drawn apart come out as one run each, and a single space hides where a cell ends ("Aviation Club
- * Helga Everly"). A smaller visible gap with no whitespace at the seam is a word boundary.
- */
-function seamBetween(a: TextRun, b: TextRun): 'column' | 'space' | 'none' {
-  const gap = b.rtl && a.rtl ? a.u - (b.u + b.width) : b.u - (a.u + a.width);
-  if (gap > COLUMN_GAP_EMS * Math.max(a.size, b.size)) return 'column';
-  if (/\s$/.test(a.str) || /^\s/.test(b.str)) return 'none';
-  return gap > 0.15 * Math.min(a.size, b.size) ? 'space' : 'none';
 }
 
 function emitRun(builder: PageTextBuilder, run: TextRun, m: readonly number[]): void {

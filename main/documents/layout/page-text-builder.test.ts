@@ -4,7 +4,7 @@ import { COLUMN_SEPARATOR, PageTextBuilder } from './page-text-builder';
 // Feeds `lines` into a builder, one box per code point at (x = index, y = line).
 function build(
   lines: string[],
-  breaks: ('line' | 'paragraph')[] = [],
+  breaks: ('wrap' | 'line' | 'paragraph')[] = [],
 ): ReturnType<PageTextBuilder['finish']> & { b: PageTextBuilder } {
   const b = new PageTextBuilder();
   lines.forEach((line, li) => {
@@ -43,6 +43,20 @@ describe('PageTextBuilder', () => {
     expect(build(['well-', 'Known']).text).toBe('well-\nKnown');
     expect(build(['pages 10-', 'twelve']).text).toBe('pages 10-\ntwelve');
     expect(build(['exam-', 'ple'], ['paragraph']).text).toBe('exam-\n\nple');
+  });
+
+  it('turns a wrap into one boxless space, or into nothing after a dash', () => {
+    const { text, boxes } = build(
+      ['Oriana ', '  Abernathy lives', 'in Glenmere'],
+      ['wrap', 'wrap'],
+    );
+    expect(text).toBe('Oriana Abernathy lives in Glenmere');
+    expect(boxes.length).toBe(text.length * 4);
+    expect(boxes[4 * 6 + 2]).toBe(0); // the space where the line was wrapped
+    expect(Array.from(boxes.slice(4 * 7, 4 * 8))).toEqual([2, 10, 1, 8]); // "A", drawn on line 2
+    expect(build(['Anglo-', 'Saxon'], ['wrap']).text).toBe('Anglo-Saxon');
+    expect(build(['1914\u2013', '1918'], ['wrap']).text).toBe('1914\u20131918');
+    expect(build(['an exam-', ' ple'], ['wrap']).text).toBe('an example');
   });
 
   it('always joins at a soft hyphen', () => {

@@ -4,6 +4,8 @@
  */
 
 const HYPHENS = new Set(['-', '\u2010', '\u00ad']);
+/** A line wrapped after one of these continues without a space. */
+const DASHES = new Set(['-', '\u2010', '\u2011', '\u2013', '\u2014']);
 /** What a column gap inside a line becomes (see columnGap). */
 export const COLUMN_SEPARATOR = '    ';
 const LETTER = /\p{L}/u;
@@ -22,6 +24,8 @@ export class PageTextBuilder {
   private units: number[] = [];
   private boxes = new Float32Array(1024);
   private lineHasText = false;
+  /** Just after a wrap: whitespace the next line starts with is dropped, as at a line start. */
+  private wrapped = false;
   private lastX = 0;
   private lastY = 0;
   /** Words joined across a line-end hyphen, e.g. "example". */
@@ -32,18 +36,29 @@ export class PageTextBuilder {
     return this.units.length;
   }
 
-  /** Starts a new line; joins "exam-" + "ple" when the break is a hyphenated word. */
-  newLine(kind: 'line' | 'paragraph', nextText: string): void {
+  /**
+   * Starts a new line; joins "exam-" + "ple" when the break is a hyphenated word. A 'wrap' (the
+   * typesetter's, inside a paragraph) becomes a space, or nothing after a dash ("Anglo-" /
+   * "Saxon"); 'line' and 'paragraph' become one and two newlines.
+   */
+  newLine(kind: 'wrap' | 'line' | 'paragraph', nextText: string): void {
     this.trimTrailingSpace();
     if (this.units.length === 0) return;
     const next = nextText.trimStart();
-    if (kind === 'line' && this.hyphenJoinable(next)) {
+    if (kind !== 'paragraph' && this.hyphenJoinable(next)) {
       this.pop();
       this.joinedWords.push(this.lastWord() + (/^\p{L}+/u.exec(next)?.[0] ?? ''));
+      this.wrapped = true;
+      return;
+    }
+    if (kind === 'wrap') {
+      if (!DASHES.has(String.fromCharCode(this.units[this.units.length - 1]!))) this.space();
+      this.wrapped = true;
       return;
     }
     this.pushSynthetic(kind === 'paragraph' ? '\n\n' : '\n');
     this.lineHasText = false;
+    this.wrapped = false;
   }
 
   /** Adds a space the PDF did not contain (gap between runs); no box. */
@@ -66,7 +81,7 @@ export class PageTextBuilder {
 
   /** Adds one printed code point with its box; whitespace at a line start is dropped. */
   char(ch: string, x: number, y: number, w: number, h: number): void {
-    if (!this.lineHasText && /\s/.test(ch)) return;
+    if ((!this.lineHasText || this.wrapped) && /\s/.test(ch)) return;
     const cp = ch.codePointAt(0)!;
     if (needsNfkc(cp)) {
       const norm = ch.normalize('NFKC');
@@ -93,6 +108,7 @@ export class PageTextBuilder {
   private put(ch: string, x: number, y: number, w: number, h: number): void {
     for (let i = 0; i < ch.length; i++) this.pushUnit(ch.charCodeAt(i), x, y, w, h);
     this.lineHasText = true;
+    this.wrapped = false;
     this.lastX = x + w;
     this.lastY = y;
   }

@@ -18,7 +18,7 @@ const render = (lines: OrderedLine[]): string =>
   lines
     .map(
       (l, i) =>
-        (i === 0 ? '' : l.breakBefore === 'paragraph' ? ' ¶ ' : ' / ') +
+        (i === 0 ? '' : { none: '', wrap: ' ~ ', line: ' / ', paragraph: ' ¶ ' }[l.breakBefore]) +
         l.runs.map((r) => r.str).join('+'),
     )
     .join('');
@@ -55,6 +55,22 @@ describe('orderLines', () => {
   it('marks paragraph breaks from larger vertical gaps', () => {
     const runs = [run('a1', 0, 700), run('a2', 0, 688), run('b1', 0, 660), run('b2', 0, 648)];
     expect(render(orderLines(runs))).toBe('a1 / a2 ¶ b1 / b2');
+  });
+
+  it('marks the lines a paragraph was wrapped into, per column, and not the lines of a list', () => {
+    const full = (tag: string) => `${tag} ${'x'.repeat(36)}`; // 40 characters: 200 wide
+    const runs: TextRun[] = [];
+    for (let i = 0; i < 3; i++) {
+      runs.push(run(full(`L${i}`), 0, 700 - 12 * i));
+      runs.push(run(full(`R${i}`), 250, 700 - 12 * i));
+    }
+    runs.push(run('L3 end.', 0, 664), run('R3 end.', 250, 664));
+    runs.push(run('1. item', 0, 640), run('2. item', 0, 628));
+    // The list sits under the left column's paragraph, so it is read before the right column.
+    expect(render(orderLines(runs))).toBe(
+      `${full('L0')} ~ ${full('L1')} ~ ${full('L2')} ~ L3 end. ¶ 1. item / 2. item / ` +
+        `${full('R0')} ~ ${full('R1')} ~ ${full('R2')} ~ R3 end.`,
+    );
   });
 
   it('orders mostly right-to-left lines from right to left', () => {

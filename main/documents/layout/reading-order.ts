@@ -5,9 +5,11 @@
  * (almost) no row's text crosses, with prose-width text on both sides. Rows that do cross it
  * (titles, footers) split the page into bands; each band is read column by column.
  */
+import { continuesAfterWrap, type Flow } from './line-wrap';
 import type { TextRun } from './text-run';
 
-export type LineBreak = 'none' | 'line' | 'paragraph';
+/** 'wrap': the line continues the previous one's text (the typesetter wrapped it). */
+export type LineBreak = 'none' | 'wrap' | 'line' | 'paragraph';
 
 export interface OrderedLine {
   /** Runs in reading order (right to left for mostly right-to-left lines). */
@@ -209,12 +211,30 @@ function assignBreaks(placed: Placed[], size: number): OrderedLine[] {
   }
   // Cap the step so that pages where every line is a paragraph still show paragraph breaks.
   const lineStep = Math.min(steps.length > 0 ? median(steps) : 1.2 * size, 1.5 * size);
+  const flows = flowsByColumn(placed);
   return placed.map((line, i) => {
     const prev = placed[i - 1];
     if (!prev) return { runs: line.runs, breakBefore: 'none' };
     const nextColumn = prev.band === line.band && line.col === prev.col + 1;
     const step = prev.v - line.v;
     const paragraph = !nextColumn && (step > 1.4 * lineStep || step < -0.5 * line.size);
-    return { runs: line.runs, breakBefore: paragraph ? 'paragraph' : 'line' };
+    if (paragraph) return { runs: line.runs, breakBefore: 'paragraph' };
+    const sameFlow = line.col === prev.col && step > 0;
+    const wrap = sameFlow && continuesAfterWrap(prev.runs, line.runs, flows.get(line.col)!);
+    return { runs: line.runs, breakBefore: wrap ? 'wrap' : 'line' };
   });
+}
+
+// The text area of each column (-1: lines that span the page or a page without columns).
+function flowsByColumn(placed: Placed[]): Map<number, Flow> {
+  const flows = new Map<number, Flow>();
+  for (const line of placed) {
+    const f = flows.get(line.col) ?? { start: Infinity, end: -Infinity };
+    for (const r of line.runs) {
+      f.start = Math.min(f.start, r.u);
+      f.end = Math.max(f.end, r.u + r.width);
+    }
+    flows.set(line.col, f);
+  }
+  return flows;
 }
