@@ -51,10 +51,19 @@ export async function makeSamplePdfs(specPath: string, outDir: string): Promise<
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   // Defaults: the shipped samples. `--spec FILE --out DIR` renders another spec (held-out sets).
-  const { values } = parseArgs({ options: { spec: { type: 'string' }, out: { type: 'string' } } });
   const here = import.meta.dirname;
-  await makeSamplePdfs(
-    values.spec ?? join(here, 'sample-docs.json'),
-    values.out ?? join(here, '..', '..', '..', 'assets', 'samples'),
-  );
+  try {
+    const { values } = parseArgs({
+      options: { spec: { type: 'string' }, out: { type: 'string' } },
+    });
+    await makeSamplePdfs(
+      values.spec ?? join(here, 'sample-docs.json'),
+      values.out ?? join(here, '..', '..', '..', 'assets', 'samples'),
+    );
+  } catch (err) {
+    process.stderr.write(
+      `error: ${(err as Error).message}\nUsage: npx tsx native-models/demo-model/samples/make-sample-pdfs.ts [--spec FILE --out DIR]\n`,
+    );
+    process.exitCode = 1;
+  }
 }

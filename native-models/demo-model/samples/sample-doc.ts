@@ -33,7 +33,15 @@ const BLOCK_TYPES = new Set(['title', 'heading', 'para', 'list', 'table']);
 
 /** Read and check samples/sample-docs.json. */
 export function readSampleDocs(path: string): SampleDoc[] {
-  const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new KvLensError(
+      'invalid-argument',
+      `Cannot read the sample spec ${path} (${(err as Error).message}); write one with \`python3 -m trainer.sample_docs\`.`,
+    );
+  }
   if (!Array.isArray(raw)) {
     throw new KvLensError(
       'invalid-argument',

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -59,5 +60,16 @@ describe('sample PDFs in assets/samples', () => {
       const { bytes } = await renderSamplePdf(doc);
       expect(bytes.equals(readFileSync(join(assets, `${doc.name}.pdf`))), doc.name).toBe(true);
     }
+  });
+
+  it('come from a spec whose absence or damage is reported with what to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kv-lens-spec-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"not": "a list"');
+    expect(() => readSampleDocs(join(dir, 'missing.json'))).toThrow(/trainer\.sample_docs/);
+    expect(() => readSampleDocs(bad)).toThrow(/Cannot read the sample spec/);
+    writeFileSync(bad, '{"not": "a list"}');
+    expect(() => readSampleDocs(bad)).toThrow(/JSON array/);
+    rmSync(dir, { recursive: true });
   });
 });
