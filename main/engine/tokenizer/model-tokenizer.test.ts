@@ -95,6 +95,14 @@ describe('ModelTokenizer encode/decode', () => {
     );
   });
 
+  it('decodes no ids (a reply that ended at once) as empty text', () => {
+    for (const kind of ['byte-level', 'byte-fallback'] as const) {
+      const tok = ModelTokenizer.load(writeTokenizerFolder(kind));
+      expect(tok.decode([])).toBe('');
+      expect(tok.decode([], { skipSpecialTokens: false })).toBe('');
+    }
+  });
+
   it('encodeContinuation adds no SentencePiece prefix space', () => {
     const sp = ModelTokenizer.load(writeTokenizerFolder('byte-fallback'));
     const ids = sp.encodeContinuation('What is it');

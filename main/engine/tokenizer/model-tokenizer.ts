@@ -97,8 +97,9 @@ export class ModelTokenizer {
     return ids.slice(first);
   }
 
-  /** Text of token ids. */
+  /** Text of token ids ('' for none: a reply that ended at once, which the library rejects). */
   decode(ids: number[], options: DecodeOptions = {}): string {
+    if (ids.length === 0) return '';
     return this.tokenizer.decode(ids, {
       skip_special_tokens: options.skipSpecialTokens ?? true,
       clean_up_tokenization_spaces: false,
