@@ -36,8 +36,9 @@ describe('continuesAfterWrap', () => {
   });
 
   it('keeps list items, table rows, indents and size changes on their own lines', () => {
-    for (const item of ['1. next item', '- next item', '(b) next item', 'iv) next item'])
+    for (const item of ['1. next item', '- next item', '(b) next item', 'iv) next item', 'B) item'])
       expect(wraps([run(full)], [run(item)]), item).toBe(false);
+    expect(wraps([run(full)], [run('J. Smith, who wrote it')])).toBe(true); // an initial
     expect(wraps([run(full)], [run('cell'), run('46', 200)])).toBe(false);
     expect(wraps([run('x'.repeat(20)), run('y'.repeat(10), 250)], [run('next')])).toBe(false);
     expect(wraps([run(full)], [run('indented opening', 30)])).toBe(false);

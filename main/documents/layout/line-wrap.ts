@@ -16,9 +16,12 @@ export interface Flow {
   end: number;
 }
 
-/** A list item starts here: "1.", "(a)", "iv)", a bullet or a dash followed by a space. */
+/**
+ * A list item starts here: a bullet or dash, "1." / "2)", "a." / "(b)", "iv." / "IV)", or "(A)",
+ * then a space. A capital with a full stop is left out: it is more often an initial ("J. Smith").
+ */
 const LIST_MARKER =
-  /^(?:[-\u2013\u2014\u2022\u25e6\u2043*\u00b7]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)])\s/i;
+  /^(?:[-\u2013\u2014\u2022\u25e6\u2043*\u00b7]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,5}|[IVX]{2,5})[.)]|\(?[A-Z]\))\s/;
 /** Narrower than this many ems is a form or a label column, not running text. */
 const MIN_FLOW_EMS = 15;
 /** A line this full was wrapped, whatever came next (a typesetter may keep words together). */
