@@ -28,8 +28,8 @@ const MIN_FLOW_EMS = 15;
 const FULL_SHARE = 0.9;
 /** A shorter line was wrapped only if the next word did not fit after it... */
 const MIN_WRAPPED_SHARE = 0.6;
-/** ...with a word space and this margin for the estimated word width (char-width.ts), in ems. */
-const FIT_MARGIN_EMS = 0.28 + 0.5;
+/** ...with a word space and half an em of margin for the estimated word width, in ems. */
+const FIT_MARGIN_EMS = relativeCharWidth(0x20) + 0.5;
 
 const lineText = (runs: readonly TextRun[]): string => runs.map((r) => r.str).join(' ');
 
@@ -46,7 +46,8 @@ function firstWordWidth(run: TextRun): number {
 /**
  * Whether `next` continues `prev`'s text after a wrap: both are prose lines of the same flow and
  * size, `next` is neither indented nor a list item, and `prev` is all but full or `next`'s first
- * word would not have fitted at its end. Right-to-left lines keep their breaks (their wrap side is the other edge).
+ * word would not have fitted at its end. Right-to-left lines keep their breaks (their wrap side
+ * is the other edge).
  */
 export function continuesAfterWrap(
   prev: readonly TextRun[],
