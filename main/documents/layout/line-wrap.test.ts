@@ -27,7 +27,16 @@ describe('continuesAfterWrap', () => {
   it('joins a shorter line only when the next word would not have fitted after it', () => {
     const prev = [run('x'.repeat(48))]; // 240 wide: 60 left
     expect(wraps(prev, [run('unbelievably long words')])).toBe(true); // about 60, plus a space
-    expect(wraps(prev, [run('a short one')])).toBe(false); // "a" fitted: the break was meant
+    expect(wraps(prev, [run('A short one')])).toBe(false); // "A" fitted: the break was meant
+  });
+
+  it('joins a well-filled line to a next line that starts in lower case (words kept together)', () => {
+    const prev = [run('x'.repeat(40))]; // 67% full: "is" would have fitted
+    expect(wraps(prev, [run('is 46262.')])).toBe(true);
+    expect(wraps(prev, [run('\u00e9t\u00e9 ferm\u00e9')])).toBe(true); // any script's lower case
+    expect(wraps(prev, [run('Is 46262.')])).toBe(false);
+    expect(wraps(prev, [run('46262 crates')])).toBe(false);
+    expect(wraps([run('x'.repeat(30))], [run('is 46262.')])).toBe(false); // half full: meant
   });
 
   it('keeps the break after a short line (a paragraph end, a heading, an address)', () => {

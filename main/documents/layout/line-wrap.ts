@@ -45,8 +45,8 @@ function firstWordWidth(run: TextRun): number {
 
 /**
  * Whether `next` continues `prev`'s text after a wrap: both are prose lines of the same flow and
- * size, `next` is neither indented nor a list item, and `prev` is all but full or `next`'s first
- * word would not have fitted at its end. Right-to-left lines keep their breaks (their wrap side
+ * size, `next` is neither indented nor a list item, and `prev` is all but full, or well filled
+ * and either `next` starts in lower case or its first word would not have fitted at its end. Right-to-left lines keep their breaks (their wrap side
  * is the other edge).
  */
 export function continuesAfterWrap(
@@ -71,5 +71,8 @@ export function continuesAfterWrap(
   const fill = (prevEnd - flow.start) / (flow.end - flow.start);
   if (fill >= FULL_SHARE) return true;
   if (fill < MIN_WRAPPED_SHARE) return false;
+  // Lower case at a line start continues a sentence: the line ended early because words were
+  // kept together (a no-break space before a number or a name), not because the author broke it.
+  if (/^\p{Ll}/u.test(first.str.trimStart())) return true;
   return flow.end - prevEnd < FIT_MARGIN_EMS * size + firstWordWidth(first);
 }
