@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { askCommand } from './ask';
 import { budgetsCommand } from './budgets';
 import { calibrateCommand } from './calibrate';
 import { generateCommand } from './generate';
@@ -18,4 +19,5 @@ export const COMMANDS: CliCommand[] = [
   calibrateCommand,
   niahCommand,
   inspectCommand,
+  askCommand,
 ];
