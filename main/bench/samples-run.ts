@@ -1,8 +1,7 @@
 /**
  * Asks the sample documents' questions through the app itself: an AppService (the object behind
- * the window's IPC requests, main/app-service/app-service.ts) with a memory-only library, driven
- * with the same requests the window sends, through `dispatch` (so the arguments pass the IPC
- * validators too):
+ * the window's IPC requests) with a memory-only library (main/app-service/headless-app.ts), driven
+ * with the same requests the window sends:
  *   settings:set {maxNewTokens}         the settings panel
  *   document:open {source: path}        File > Open (main/electron/main.ts sends a host path):
  *                                       pdf.js extraction in main/documents/, as the app does
@@ -16,9 +15,8 @@ import { KvLensError } from '../../app/errors';
 import type { AskResult } from '../../app/ipc/contract';
 import type { DocumentSummary, ModelInfo } from '../../app/ipc/views';
 import type { RetentionView } from '../../app/ipc/retention-view';
-import { AppService } from '../app-service/app-service';
-import { APP_VERSION } from '../app-service/app-version';
-import type { SampleDoc } from './samples-meta';
+import { openHeadlessApp } from '../app-service/headless-app';
+import type { SampleDoc, SampleQuestion } from './samples-meta';
 import {
   benchSettings,
   scoreReply,
@@ -63,13 +61,7 @@ export interface SamplesRun {
 
 export async function runSamples(o: RunSamplesOptions): Promise<SamplesRun> {
   const settings = benchSettings(o.method, o.budget);
-  const service = new AppService({
-    mode: 'desktop',
-    version: APP_VERSION,
-    dataDir: null,
-    demoModelDir: o.modelDir,
-    samplesDir: null,
-  });
+  const { service, model } = await openHeadlessApp(o.modelDir, { maxNewTokens: o.maxNewTokens });
   const progress: TimedProgress[] = [];
   const views: RetentionView[] = [];
   service.onEvent((channel, payload) => {
@@ -81,15 +73,6 @@ export async function runSamples(o: RunSamplesOptions): Promise<SamplesRun> {
     }
   });
   try {
-    await service.dispatch('settings:set', { patch: { maxNewTokens: o.maxNewTokens } });
-    const models = (await service.dispatch('model:list', {})) as ModelInfo[];
-    const model = models.find((m) => m.isDefault);
-    if (!model) {
-      throw new KvLensError(
-        'not-found',
-        `No model in ${o.modelDir}: it needs a readable config.json (a Hugging Face model folder).`,
-      );
-    }
     o.log(
       `model ${model.dir} (${model.family}, ${model.numLayers} layers, ${model.numHeads}/${model.numKvHeads} heads, calibration ${model.calibration})`,
     );
@@ -129,7 +112,7 @@ export async function runSamples(o: RunSamplesOptions): Promise<SamplesRun> {
           if (setting.id === 'compressed') {
             for (const v of views) for (const w of v.warnings) warnings.add(w);
           }
-          answers[setting.id] = answerResult(result, q.answer, wallMs, first);
+          answers[setting.id] = answerResult(result, q, wallMs, first);
         }
         questions.push({ ...q, answers });
         const marks = settings.map((s) => (answers[s.id].right ? 'right' : 'wrong')).join(' / ');
@@ -158,7 +141,7 @@ export async function runSamples(o: RunSamplesOptions): Promise<SamplesRun> {
 
 function answerResult(
   result: AskResult,
-  expected: string,
+  expected: SampleQuestion,
   wallMs: number,
   prefilledDocument: boolean,
 ): AnswerResult {
@@ -172,7 +155,7 @@ function answerResult(
   }
   return {
     text: a.text,
-    ...scoreReply(expected, a.text),
+    ...scoreReply(expected.answer, expected.reply, a.text),
     generatedTokens: s.generatedTokens,
     promptTokens: s.promptTokens,
     keptTokens: s.keptTokens,

@@ -3,7 +3,11 @@
  * is right when it holds the expected answer verbatim (niah/answer-score.ts: as written, as a
  * whole value; "The code is KRY708." holds "KRY708", "kry708", "KRY-708" and "KRY708-08" do
  * not): a reader of the app takes the value as shown. ROUGE-1 recall gives partial credit (how
- * many of the answer's words appear after normalisation).
+ * many of the answer's words appear after normalisation). A whole reply is stricter: the reply
+ * is the sample's expected one word for word (spacing aside), so the key it restates is the one
+ * asked too. The demo model answers in that fixed form, and a right value under another person's
+ * name ("Rosa Calloway lives in Varden" asked about Ezra Calloway) is right but not whole; other
+ * models word their replies their own way, so for them only `right` means anything.
  */
 import type { CompressionMethod } from '../../app/chat/compression-methods';
 import { rouge1Recall, verbatimMatch } from '../engine/niah/answer-score';
@@ -31,11 +35,20 @@ export function benchSettings(method: CompressionMethod, budget: number): BenchS
 export interface ReplyScore {
   /** Holds the expected answer verbatim (file comment). */
   right: boolean;
+  /** Is the expected reply, word for word (file comment). */
+  whole: boolean;
   rouge1: number;
 }
 
-export function scoreReply(expected: string, reply: string): ReplyScore {
-  return { right: verbatimMatch(expected, reply), rouge1: rouge1Recall(expected, reply) };
+const words = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** Scores a reply against the expected answer (the value) and the expected whole reply. */
+export function scoreReply(expected: string, expectedReply: string, reply: string): ReplyScore {
+  return {
+    right: verbatimMatch(expected, reply),
+    whole: words(reply) === words(expectedReply),
+    rouge1: rouge1Recall(expected, reply),
+  };
 }
 
 /** One answer as the app produced it (its stats panel figures), with its score. */
@@ -63,20 +76,23 @@ export interface QuestionResult extends SampleQuestion {
 export interface Tally {
   asked: number;
   right: number;
+  whole: number;
   rouge1Mean: number;
 }
 
-/** Right answers (verbatim) and mean ROUGE-1 recall at one setting. */
+/** Right answers (verbatim), whole replies and mean ROUGE-1 recall at one setting. */
 export function tally(questions: readonly QuestionResult[], id: SettingId): Tally {
   let right = 0;
+  let whole = 0;
   let rouge = 0;
   for (const q of questions) {
     const a = q.answers[id];
     if (a.right) right++;
+    if (a.whole) whole++;
     rouge += a.rouge1;
   }
   const asked = questions.length;
-  return { asked, right, rouge1Mean: asked === 0 ? 0 : rouge / asked };
+  return { asked, right, whole, rouge1Mean: asked === 0 ? 0 : rouge / asked };
 }
 
 /** The mean, or null for no values. */

@@ -56,18 +56,18 @@ export function documentTable(doc: DocumentResult, settings: readonly BenchSetti
   return formatTable(headers, rows, new Set([0, 5]));
 }
 
-/** Right / asked and mean ROUGE-1 per document and setting, with a total row. */
+/** Right / asked, whole replies and mean ROUGE-1 per document and setting, with a total row. */
 export function totalsTable(
   docs: readonly DocumentResult[],
   settings: readonly BenchSetting[],
 ): string[] {
   const headers = ['document', 'questions'];
-  for (const s of settings) headers.push(`${s.label} right`, 'mean R1');
+  for (const s of settings) headers.push(`${s.label} right`, 'whole', 'mean R1');
   const row = (name: string, questions: DocumentResult['questions']) => {
     const cells = [name, String(questions.length)];
     for (const s of settings) {
       const t = tally(questions, s.id);
-      cells.push(rightOf(t), t.rouge1Mean.toFixed(2));
+      cells.push(rightOf(t), String(t.whole), t.rouge1Mean.toFixed(2));
     }
     return cells;
   };

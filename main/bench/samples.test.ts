@@ -30,7 +30,7 @@ function usageError(f: () => unknown): string {
 function answer(text: string, expected: string, extra: Partial<AnswerResult> = {}): AnswerResult {
   return {
     text,
-    ...scoreReply(expected, text),
+    ...scoreReply(expected, `It is ${expected}.`, text),
     generatedTokens: 10,
     promptTokens: 100,
     keptTokens: 50,
@@ -150,35 +150,66 @@ describe('sample descriptions', () => {
 
 describe('scoring', () => {
   it('counts a reply right when it holds the answer verbatim', () => {
-    expect(scoreReply('KRY708', 'The access code for the grey tower is KRY708.')).toEqual({
+    const score = (expected: string, reply: string) =>
+      scoreReply(expected, 'The access code for the grey tower is KRY708.', reply);
+    expect(score('KRY708', 'The access code for the grey tower is KRY708.')).toEqual({
       right: true,
+      whole: true,
       rouge1: 1,
     });
-    expect(scoreReply('PQ-6572', 'It is pq 6572')).toEqual({ right: false, rouge1: 1 });
-    expect(scoreReply('9162-RK', 'The code is 9162-RK-RK-RK.')).toEqual({
+    expect(score('PQ-6572', 'It is pq 6572')).toEqual({ right: false, whole: false, rouge1: 1 });
+    expect(score('9162-RK', 'The code is 9162-RK-RK-RK.')).toEqual({
       right: false,
+      whole: false,
       rouge1: 1,
     });
-    expect(scoreReply('KRY708', 'The code is KRY-708.')).toEqual({ right: false, rouge1: 0 });
-    expect(scoreReply('Quentin Pemberton', 'Pemberton, Quentin')).toEqual({
+    expect(score('KRY708', 'The code is KRY-708.')).toEqual({
       right: false,
+      whole: false,
+      rouge1: 0,
+    });
+    expect(score('Quentin Pemberton', 'Pemberton, Quentin')).toEqual({
+      right: false,
+      whole: false,
       rouge1: 1,
     });
-    expect(scoreReply('24 April 1913', 'on 24 May 1913')).toEqual({
+    expect(score('24 April 1913', 'on 24 May 1913')).toEqual({
       right: false,
+      whole: false,
       rouge1: 2 / 3,
     });
   });
 
-  it('tallies right / asked and mean ROUGE-1 per setting', () => {
+  it('counts a reply whole only when it is the expected reply (a right value under a wrong name is not)', () => {
+    const expected = 'The home town of Ezra Calloway is Varden.';
+    expect(scoreReply('Varden', expected, ' The home town of Ezra  Calloway\nis Varden. ')).toEqual(
+      {
+        right: true,
+        whole: true,
+        rouge1: 1,
+      },
+    );
+    expect(scoreReply('Varden', expected, 'The home town of Rosa Calloway is Varden.')).toEqual({
+      right: true,
+      whole: false,
+      rouge1: 1,
+    });
+    expect(scoreReply('Varden', expected, 'The home town of Ezra Calloway is Varden')).toEqual({
+      right: true,
+      whole: false,
+      rouge1: 1,
+    });
+  });
+
+  it('tallies right / asked, whole replies and mean ROUGE-1 per setting', () => {
     const qs = [
       question('KRY708', 'It is KRY708.', 'It is KRY708.'),
       question('Ronja Strand', 'Ronja Whitley', 'Ronja Strand'),
       question('60', 'sixty', 'It holds 60 cartons'),
     ];
-    expect(tally(qs, 'compressed')).toEqual({ asked: 3, right: 1, rouge1Mean: 0.5 });
-    expect(tally(qs, 'full')).toEqual({ asked: 3, right: 3, rouge1Mean: 1 });
-    expect(tally([], 'full')).toEqual({ asked: 0, right: 0, rouge1Mean: 0 });
+    expect(tally(qs, 'compressed')).toEqual({ asked: 3, right: 1, whole: 1, rouge1Mean: 0.5 });
+    expect(tally(qs, 'full')).toEqual({ asked: 3, right: 3, whole: 1, rouge1Mean: 1 });
+    expect(tally([], 'full')).toEqual({ asked: 0, right: 0, whole: 0, rouge1Mean: 0 });
   });
 
   it("leaves the document's first answer out of the mean time to first token", () => {
@@ -271,7 +302,7 @@ describe('tables', () => {
 
   it('sums right / asked over the documents', () => {
     const lines = totalsTable([doc, { ...doc, name: 'other' }], settings);
-    expect(lines[0]).toMatch(/compresskv @ 256 right .*full cache right/);
-    expect(lines.at(-1)).toMatch(/^total +4 +2\/4 +0\.50 +2\/4 +0\.50$/);
+    expect(lines[0]).toMatch(/compresskv @ 256 right +whole .*full cache right +whole/);
+    expect(lines.at(-1)).toMatch(/^total +4 +2\/4 +2 +0\.50 +2\/4 +0 +0\.50$/);
   });
 });

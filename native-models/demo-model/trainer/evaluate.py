@@ -3,6 +3,9 @@
 Loads the exported folder (config.json + model.safetensors + tokenizer.json), so it checks what
 the app will load, not the training checkpoint.
 Usage: /usr/bin/python3 -m trainer.evaluate --weights weights --lengths 256,512,1024 --per-length 20
+A reply is counted right when it holds the value, and whole when it is the expected reply exactly
+(the key restated as asked: a right value under another person's name is right, not whole).
+--kinds home asks about home towns only (any of facts.KINDS, comma-separated).
 """
 
 import argparse
@@ -14,6 +17,7 @@ import time
 import torch
 
 from . import bpe, datagen, safetensors_io
+from . import facts as F
 from .model import Decoder
 from .train_tokenizer import render_chat
 
@@ -52,19 +56,27 @@ def main():
     ap.add_argument("--seed", type=int, default=777)
     ap.add_argument("--samples", action="store_true", help="also ask the sample PDFs' questions")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--kinds", default="", help="ask only about these fact kinds (comma-separated)")
     a = ap.parse_args()
+    kinds = [k for k in a.kinds.split(",") if k]
+    unknown = sorted(set(kinds) - set(F.KINDS))
+    if unknown:
+        raise SystemExit(f"unknown kinds {unknown}; choose from {F.KINDS}")
+    weights = {k: (1.0 if k in kinds else 0.0) for k in F.KINDS} if kinds else None
     torch.set_num_threads(a.threads)
     model, tok = load(a.weights)
     rng = random.Random(a.seed)
     report = {}
     for L in [int(x) for x in a.lengths.split(",")]:
-        ok, t0 = 0, time.time()
+        ok, whole, t0 = 0, 0, time.time()
         for _ in range(a.per_length):
-            s = datagen.make_sample(rng, L - 45, tok.count)
+            s = datagen.make_sample(rng, L - 45, tok.count, kind_weights=weights)
             reply, _ = generate(model, tok, s["messages"])
             ok += s["value"] in reply
+            whole += reply.strip() == s["answer"].strip()
         report[L] = ok / a.per_length
-        print(f"length {L}: {ok}/{a.per_length} correct ({time.time() - t0:.0f}s)", flush=True)
+        report[f"{L}-whole"] = whole / a.per_length
+        print(f"length {L}: {ok}/{a.per_length} right, {whole} whole ({time.time() - t0:.0f}s)", flush=True)
     if a.samples:
         here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         with open(os.path.join(here, "samples", "sample-docs.json"), encoding="utf-8") as f:

@@ -180,10 +180,14 @@ RECORDS = {
 # The model's reply: the key restated from the question, then the value copied from the document.
 # Restating the key first makes the copy an induction step (the tokens just before the value in
 # the reply often match those before it in the document), which small models learn quickly.
+# Every reply starts with fixed words, never with a slot: the reply's first token is written with
+# no space before it, so a name there ("Ezra") would be other token ids than the same name in the
+# question (" Ezra"), and the first-name lookup fails (stage 6 wrote "Rosa Calloway lives in
+# Varden" for Ezra Calloway in 35 of 36 probes). After "of" the name is " Ezra", as in the question.
 ANSWERS = {
     "code": "The access code for the {thing} is {v}.",
     "role": "The {role} of the {org} is {v}.",
-    "home": "{name} lives in {v}.",
+    "home": "The home town of {name} is {v}.",
     "stock": "The depot in {city} holds {v} {unit} of {mat}.",
     "date": "The {event} of the {org} took place on {v}.",
     "budget": "The budget of Project {proj} is {v} dollars.",
