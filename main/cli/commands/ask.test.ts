@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptedPdf } from '../../documents/testing/corpus';
 import { cliJson, runCli } from '../testing/run-cli';
+import { duration } from './ask';
 
 const dir = mkdtempSync(join(tmpdir(), 'kv-lens-cli-ask-'));
 const cacheDir = join(dir, 'graph-cache');
@@ -131,5 +132,13 @@ describe('ask command', () => {
     const locked = await ask(join(dir, 'locked.pdf'), 'Why?', '--provider', 'cpu', '--json');
     expect(locked.code).toBe(1);
     expect(cliJson(locked)).toMatchObject({ error: { code: 'encrypted' } });
+  });
+});
+
+describe('ask text output', () => {
+  it('writes times under a second in ms and longer ones in seconds', () => {
+    expect(duration(40.6)).toBe('41 ms');
+    expect(duration(999.4)).toBe('999 ms');
+    expect(duration(1349)).toBe('1.3 s');
   });
 });

@@ -169,8 +169,13 @@ function answerText(a: AnswerOut): string {
   return (
     `Q: ${a.question}\nA: ${a.reply}\n` +
     `   (${s.promptTokens.toLocaleString('en-US')} prompt tokens, ${kept}, first token ` +
-    `${(s.timeToFirstTokenMs / 1000).toFixed(1)} s, ${s.decodeTokensPerSecond.toFixed(1)} tokens/s, ${s.provider})`
+    `${duration(s.timeToFirstTokenMs)}, ${s.decodeTokensPerSecond.toFixed(1)} tokens/s, ${s.provider})`
   );
+}
+
+/** "41 ms" below a second, "1.3 s" above. */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Logs a long task's progress on stderr: each new step, then at most every 2 s, and its end. */
