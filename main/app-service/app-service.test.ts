@@ -7,7 +7,7 @@ import { AppService } from './app-service';
 import type { EventChannel } from '../../app/ipc/contract';
 import type { RetentionView } from '../../app/ipc/retention-view';
 import type { AskResult } from '../../app/ipc/contract';
-import type { DocumentSummary } from '../../app/ipc/views';
+import type { DocumentSummary, Progress } from '../../app/ipc/views';
 
 // A tiny random llama checkpoint stands in for the demo model; its graph is built into a temp
 // cache. Random weights write gibberish, which is fine: the test follows the plumbing.
@@ -104,7 +104,15 @@ describe('app service over the real engine', () => {
       DOC.slice(spans[2 * t]!, spans[2 * t + 1]!),
     ).join('');
     expect(joined.replace(/\s+/g, '')).toBe(DOC.replace(/\s+/g, ''));
-    expect(events.some((e) => e.channel === 'chat:onProgress')).toBe(true);
+    const progress = events
+      .filter((e) => e.channel === 'chat:onProgress')
+      .map((e) => e.payload as Progress);
+    // The answer's last report, and the finished one, count every generated token.
+    expect(progress.at(-1)).toMatchObject({
+      label: 'Writing the answer',
+      done: result.answer.stats?.generatedTokens,
+      finished: true,
+    });
 
     // Re-selection from stored scores: another budget and method, no generation.
     const tokenEvents = events.length;

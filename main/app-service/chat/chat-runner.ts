@@ -207,6 +207,8 @@ export class ChatRunner {
         entry.owner = job.conversationId;
         if (step.done) {
           answer = step.value;
+          // The last report counts every token (reports come every 8 while the answer streams).
+          task.progress(answer.stats.newTokens, maxNewTokens);
           break;
         }
         if (step.value.index === 0) {
