@@ -76,35 +76,22 @@ describe('ask command', () => {
   });
 
   it('compresses to --budget, asks --separate questions in new conversations, and prints text', async () => {
-    const run = await ask(
+    const common = [
       join(dir, 'long.txt'),
       'What is the access code for the north vault?',
       'Which code opens the north vault?',
       '--budget',
       '64',
-      '--method',
-      'snapkv',
       '--separate',
       '--provider',
       'cpu',
-    );
+    ];
+    const run = await ask(...common, '--method', 'snapkv');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Q: What is the access code for the north vault\?\nA: .*4817-KQ/);
     expect(run.stdout).toMatch(/\n\nQ: Which code opens the north vault\?\nA: /);
     expect(run.stdout).toMatch(/prompt tokens, kept [\d,]+ of [\d,]+ KV entries/);
-    const json = cliJson<AskJson>(
-      await ask(
-        join(dir, 'long.txt'),
-        'What is the access code for the north vault?',
-        'Which code opens the north vault?',
-        '--budget',
-        '64',
-        '--separate',
-        '--provider',
-        'cpu',
-        '--json',
-      ),
-    );
+    const json = cliJson<AskJson>(await ask(...common, '--json'));
     const [a, b] = json.answers;
     expect(a!.conversationId).not.toBe(b!.conversationId);
     expect(a!.stats.promptTokens).toBeGreaterThan(400);
