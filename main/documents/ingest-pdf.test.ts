@@ -83,7 +83,7 @@ describe('PDF ingestion of the generated corpus', () => {
     expect(text).toContain(
       'Position    Name\nchief engineer, Kestrel Aviation Club    Helga Everly',
     );
-    expect(text).toContain('candles (Eldwick)    46\ncoal (Eldwick)    23');
+    expect(text).toContain('candles (Eldwick)    46 sacks\ncoal (Eldwick)    23 drums');
     // The sample's two tables (header + two rows each) are its only lines with a column gap.
     expect(text.split('\n').filter((l) => l.includes('    '))).toHaveLength(6);
     expect(text).not.toMatch(/ {5}/);

@@ -233,9 +233,9 @@ class CopySourcesTest(unittest.TestCase):
         for d in docs:
             tables = [b for b in d["blocks"] if b["type"] == "table"]
             self.assertEqual(len(tables), 1)
-            self.assertIn([d["target"].row_label, d["target"].value], tables[0]["rows"])
+            self.assertIn([d["target"].row_label, d["target"].cell], tables[0]["rows"])
             # Rendered with its own separator whatever the width: "label value" on one line.
-            line = tables[0]["sep"].join([d["target"].row_label, d["target"].value])
+            line = tables[0]["sep"].join([d["target"].row_label, d["target"].cell])
             self.assertIn(line, datagen.render(d, random.Random(1)).split("\n"))
             seps.append(tables[0]["sep"])
             styles.add(d["style"])
@@ -248,6 +248,85 @@ class CopySourcesTest(unittest.TestCase):
         self.assertTrue(all(d["style"] == "report" for d in held))
         self.assertLess(len(held), n * 0.3)
         self.assertFalse(any("sep" in b for d in plain for b in d["blocks"]))
+
+    def test_a_table_cell_holds_all_that_the_reply_restates_besides_the_key(self):
+        # A stock reply names the unit ("46 sacks of candles"); a row with "46" alone made the model guess it.
+        kinds = {"stock": 1e6, "code": 1e6}
+        for i in range(40):
+            d = datagen.make_document(random.Random(i), 400, kind_weights=kinds, table_share=1.0)
+            f = d["target"]
+            table = next(b for b in d["blocks"] if b["type"] == "table")
+            cell = dict(map(tuple, table["rows"]))[f.row_label]
+            reply = datagen.answer_text(f)
+            self.assertIn(f.value, cell)
+            for word in cell.split():
+                self.assertIn(word, reply)
+            if f.kind == "stock":
+                self.assertEqual(cell, f"{f.value} {f.slots['unit']}")
+            else:
+                self.assertEqual(cell, f.value)
+
+    def test_value_repeats_put_a_repeated_digit_or_pair_into_that_share_of_values(self):
+        def has_repeat(v):
+            d = [c for c in v]
+            return any(d[i].isdigit() and d[i] == d[i - 1] for i in range(1, len(d))) or any(
+                d[i].isdigit() and d[i - 1].isdigit() and d[i] == d[i - 2] for i in range(2, len(d)))
+
+        self.assertEqual(facts.with_repeat("AB-CD", random.Random(1)), "AB-CD")  # no two digits in a row
+        made = {facts.with_repeat("40LE39", random.Random(seed)) for seed in range(30)}
+        self.assertEqual(made, {"44LE39", "40LE33"})
+        self.assertIn(facts.with_repeat("4629", random.Random(3)), {"4429", "4669", "4626", "4622", "4649"})
+        n, kind = 400, "badge"
+        plain = [facts.make_fact(random.Random(i), kind).value for i in range(n)]
+        try:
+            facts.set_value_repeats(1.0)
+            forced = [facts.make_fact(random.Random(i), kind).value for i in range(n)]
+            dates = [facts.make_fact(random.Random(i), "date").value for i in range(50)]
+        finally:
+            facts.set_value_repeats(0.0)
+        try:
+            facts.set_value_repeats(1.0, ["stock"])
+            codes = [facts.make_fact(random.Random(i), "code").value for i in range(50)]
+        finally:
+            facts.set_value_repeats(0.0)
+        self.assertEqual(codes, [facts.make_fact(random.Random(i), "code").value for i in range(50)])
+        with self.assertRaisesRegex(ValueError, "date"):
+            facts.set_value_repeats(0.5, ["stock", "date"])
+        self.assertTrue(all(map(has_repeat, forced)))
+        self.assertLess(sum(map(has_repeat, plain)), n * 0.7)
+        # Only the digits change (same length, same kind of characters), and dates are left alone.
+        self.assertTrue(all(len(a) == len(b) for a, b in zip(plain, forced)))
+        self.assertEqual(dates, [facts.make_fact(random.Random(i), "date").value for i in range(50)])
+        # With the share at 0 nothing is drawn: documents stay what earlier seeds made.
+        self.assertEqual(plain, [facts.make_fact(random.Random(i), kind).value for i in range(n)])
+
+    def test_cross_share_adds_another_kinds_fact_about_the_same_town_person_or_org(self):
+        words = {"stock": "city", "platform": "city", "magic": "city", "home": "name", "password": "name",
+                 "badge": "name", "role": "org", "date": "org"}
+        n, seen, got, could = 200, set(), 0, 0
+        for i in range(n):
+            d = datagen.make_document(random.Random(i), 500, cross_share=1.0)
+            t = d["target"]
+            others = [f for f in d["facts"][1:] if f.kind != t.kind and f.kind in words and t.kind in words
+                      and f.slots[words[f.kind]] == t.slots[words[t.kind]]]
+            if t.kind in words:
+                could += 1
+                got += bool(others)
+                for f in others:
+                    seen.add((t.kind, f.kind))
+                    # Its key was remade with the shared word, and it is stated in the document.
+                    self.assertIn(t.slots[words[t.kind]], f.key if f.kind != "role" else f.key[1])
+                    text = datagen.render(d, random.Random(1))
+                    self.assertIn(f.value, text)
+            else:  # code, budget: nothing to share
+                self.assertFalse(others)
+        self.assertGreater(got, could * 0.8)  # the rest: its value clashed with one already there
+        self.assertGreater(len(seen), 10)
+        # Without it, documents stay what earlier seeds made.
+        for i in range(20):
+            a = datagen.make_document(random.Random(i), 500)
+            b = datagen.make_document(random.Random(i), 500, cross_share=0.0)
+            self.assertEqual(a["blocks"], b["blocks"])
 
     def test_a_value_without_its_space_is_read_where_the_replys_tokens_end(self):
         # At the document's start "Yara" is "Y" + "ara"; the reply writes " Yara" + " Yardley".

@@ -2,9 +2,12 @@
 
 Design (mirrored exactly by the exported tokenizer.json):
 - Specials <|endoftext|>, <|im_start|>, <|im_end|> are split out first (added tokens).
-- Pre-tokenizer: a GPT-style regex split (behaviour Isolated): a word with its leading space,
-  one digit (with an optional leading space: numbers are digit by digit, so a code copied from a
-  document is the same token ids in the answer), punctuation runs, whitespace runs.
+- Pre-tokenizer: a GPT-style regex split (behaviour Isolated): a capital letter not followed by a
+  lower-case one, alone (so "KRY708" is K, R, Y and then digits, session 10), a word with its
+  leading space, one digit (with an optional leading space: numbers are digit by digit, so a
+  code copied from a document is the same token ids in the answer), punctuation runs, whitespace
+  runs. Codes are thus made of ~34 frequent tokens; before, a letter pair was often one of ~300
+  rare merged tokens ("LE", "QF", "VG"), which the model copied with 2-20% probability.
 - Model: BPE over characters inside each piece; characters outside the learned alphabet fall
   back to their UTF-8 bytes <0x00>..<0xFF>, so any text (any PDF) encodes.
 - Decoder: ByteFallback + Fuse (spaces are ordinary characters, so no Metaspace bookkeeping).
@@ -16,7 +19,7 @@ import re
 
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 # Written for both Python `re` and the Oniguruma/JS engines used by tokenizers.
-PATTERN = r" ?[A-Za-z]+| ?[0-9]| ?[^\s0-9A-Za-z]+|\s+(?!\S)|\s+"
+PATTERN = r" ?[A-Z](?![a-z])| ?[A-Za-z]+| ?[0-9]| ?[^\s0-9A-Za-z]+|\s+(?!\S)|\s+"
 BYTE_TOKENS = [f"<0x{b:02X}>" for b in range(256)]
 _SPECIAL_RE = re.compile("(" + "|".join(re.escape(s) for s in SPECIALS) + ")")
 _PIECE_RE = re.compile(PATTERN)

@@ -70,7 +70,7 @@ def _place_table(rng, blocks, rows_facts, sep=None):
     are joined; None leaves it to the rendering width (render_block)."""
     f0 = rows_facts[0]
     head = {"code": "Facility", "role": "Position", "stock": "Material", "date": "Event", "platform": "Service"}
-    rows = [[f.row_label, f.value] for f in rows_facts]
+    rows = [[f.row_label, f.cell] for f in rows_facts]
     rng.shuffle(rows)
     block = {"type": "table", "header": [head.get(f0.kind, "Item"), f0.column], "rows": rows}
     if sep is not None:
@@ -79,7 +79,7 @@ def _place_table(rng, blocks, rows_facts, sep=None):
 
 
 def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0, start_share=0.0,
-                  table_share=0.0):
+                  table_share=0.0, cross_share=0.0):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
@@ -94,6 +94,8 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     (kinds with a table form), 60% of them with cells joined by one space, which is how the app's
     PDF text extraction returns a table ("auditor, Ashford Water Board Quentin Pemberton"). Without
     it, only 35% of report-style documents get a table.
+    cross_share: how often the document also states a fact of another kind about the target's town,
+    person or organisation (facts.other_kind_miss).
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
@@ -105,6 +107,13 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     for _ in range(rng.randrange(0, 4)):
         f = F.make_fact(rng)
         if (f.kind, f.key) not in used_keys and f.value not in used_values:
+            used_keys.add((f.kind, f.key))
+            used_values.add(f.value)
+            facts.append(f)
+    # No draw without cross_share, so documents stay reproducible from the seeds of earlier runs.
+    if cross_share and rng.random() < cross_share:
+        f = F.other_kind_miss(target, rng)
+        if f and (f.kind, f.key) not in used_keys and f.value not in used_values and target.value not in f.value:
             used_keys.add((f.kind, f.key))
             used_values.add(f.value)
             facts.append(f)
@@ -202,16 +211,16 @@ def wrap_user(document, question, rng):
 
 
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
-                start_share=0.0, reply="sentence", table_share=0.0):
+                start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
-    reply: how answers are worded (answer_text). table_share: see make_document.
+    reply: how answers are worded (answer_text). table_share, cross_share: see make_document.
     """
     doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share,
-                        start_share=start_share, table_share=table_share)
+                        start_share=start_share, table_share=table_share, cross_share=cross_share)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
     messages = []

@@ -20,6 +20,12 @@ class Fact:
     column: str = ""  # table column header for the value
     row_label: str = ""  # table row label (the key in words)
 
+    @property
+    def cell(self):
+        """The table cell that holds the value: everything the reply restates besides the key, so a
+        stock row says "46 sacks" (the reply names the unit; a bare "46" made the model guess it)."""
+        return f"{self.value} {self.slots['unit']}" if self.kind == "stock" else self.value
+
 
 def _name(rng):
     return f"{rng.choice(W.FIRST_NAMES)} {rng.choice(W.LAST_NAMES)}"
@@ -52,8 +58,43 @@ def _date(rng):
     return f"{rng.randrange(1, 29)} {rng.choice(W.MONTHS)} {rng.randrange(1890, 2031)}"
 
 
+# Share of facts whose value gets a repeated digit ("4777", "40LE33") or a repeated pair ("46262").
+# Copying such a value is where a small model slips (it writes "477" or "462626"): after a "7" the
+# document holds two places that followed a "7". 0 draws nothing, so documents stay reproducible.
+REPEAT_KINDS = ("code", "stock", "budget", "badge", "magic")
+_value_repeats = {"share": 0.0, "kinds": REPEAT_KINDS}
+
+
+def set_value_repeats(share, kinds=REPEAT_KINDS):
+    """Makes `share` of later facts' values of these kinds (of REPEAT_KINDS) hold a repeat."""
+    unknown = set(kinds) - set(REPEAT_KINDS)
+    if unknown:
+        raise ValueError(f"no repeats for {sorted(unknown)}: values of {', '.join(REPEAT_KINDS)} only")
+    _value_repeats.update(share=share, kinds=tuple(kinds))
+
+
+def with_repeat(value, rng):
+    """value with one digit made equal to the digit before it, or to the one two before (a repeated
+    pair); unchanged when it has no two digits in a row."""
+    chars = list(value)
+    spots = [i for i in range(1, len(chars)) if chars[i].isdigit() and chars[i - 1].isdigit()]
+    if not spots:
+        return value
+    i = rng.choice(spots)
+    back = 2 if i >= 2 and chars[i - 2].isdigit() and rng.random() < 0.4 else 1
+    chars[i] = chars[i - back]
+    return "".join(chars)
+
+
 def _make(kind, rng):
     """A random fact of one kind."""
+    f = _make_plain(kind, rng)
+    if _value_repeats["share"] and kind in _value_repeats["kinds"] and rng.random() < _value_repeats["share"]:
+        f.value = with_repeat(f.value, rng)
+    return f
+
+
+def _make_plain(kind, rng):
     if kind == "code":
         adj, fac = rng.choice(W.PLACE_ADJ), rng.choice(W.FACILITIES)
         return Fact(kind, (adj, fac), _code(rng), {"adj": adj, "fac": fac}, "Access code", f"{adj} {fac}")
@@ -272,6 +313,39 @@ def near_miss(target, rng):
         _share_part(f, target, rng.choice(names))
         if f.key != target.key and f.value != target.value and target.value not in f.value:
             return f
+
+
+# Slots that hold the same sort of word in facts of different kinds (a town, a person, an organisation).
+ENTITY_SLOTS = {
+    "city": [("stock", "city"), ("platform", "city"), ("magic", "city")],
+    "name": [("home", "name"), ("password", "name"), ("badge", "name")],
+    "org": [("role", "org"), ("date", "org")],
+}
+SINGLE_KEYS = {"home": "name", "password": "name", "badge": "name", "magic": "city"}
+
+
+def _rekey(f):
+    """key and row_label again after a slot changed (kinds with an entity slot)."""
+    if f.kind in KEY_SLOTS:
+        f.key, f.row_label = tuple(f.slots[k] for k in KEY_SLOTS[f.kind]), _row_label(f)
+    else:
+        f.key, f.row_label = (f.slots[SINGLE_KEYS[f.kind]],), f.slots[SINGLE_KEYS[f.kind]]
+
+
+def other_kind_miss(target, rng):
+    """A fact of another kind about the same town, person or organisation as target ("the train to
+    Zennor leaves from platform 17" beside "300 cartons of candles in the depot in Zennor"), so that
+    finding the key's word is not enough: the value must be the one bound to the asked kind. None
+    when target's kind shares no such word with another kind."""
+    for sort, places in ENTITY_SLOTS.items():
+        own = [slot for kind, slot in places if kind == target.kind]
+        if own:
+            kind, slot = rng.choice([p for p in places if p[0] != target.kind])
+            f = _make(kind, rng)
+            f.slots[slot] = target.slots[own[0]]
+            _rekey(f)
+            return f
+    return None
 
 
 def distractors(target, rng, n, used_keys, used_values):

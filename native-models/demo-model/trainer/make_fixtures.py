@@ -21,6 +21,7 @@ TEXTS = [
     "<|im_start|>user\nWhat is 12,345?<|im_end|>\n<|im_start|>assistant\n",
     "\u00a0non-breaking\u2009thin\u200bzero-width; “quotes” — dash",
     "   leading spaces and trailing   ",
+    "Codes KRY708, PQ-6572 and 8191-LE; PDFs from McDonald, A WATER tower, iPhone, OK.",
 ]
 
 

@@ -34,7 +34,7 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
-from . import bpe, copy_circuit, dataset, datagen, eviction, export  # noqa: E402
+from . import bpe, copy_circuit, dataset, datagen, eviction, export, facts  # noqa: E402
 from .model import Decoder, default_config, load_checkpoint  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
@@ -209,6 +209,13 @@ def main():
     ap.add_argument("--evict", type=float, default=0.0,
                     help="share of chat rows whose reply reads a randomly evicted cache (eviction.py)")
     ap.add_argument("--evict-keep", default="0.01,0.6", help="range of the kept share of other positions")
+    ap.add_argument("--cross-facts", type=float, default=0.0,
+                    help="share of documents that also state another kind's fact about the asked fact's town, "
+                         "person or organisation (facts.other_kind_miss)")
+    ap.add_argument("--value-repeats", type=float, default=0.0,
+                    help="share of facts whose value holds a repeated digit or pair (facts.with_repeat)")
+    ap.add_argument("--value-repeat-kinds", default=",".join(facts.REPEAT_KINDS),
+                    help="fact kinds whose values --value-repeats touches")
     ap.add_argument("--kind-weights", default="", help="e.g. role:2 - how often documents ask about each fact kind")
     ap.add_argument("--length-mix", default="",
                     help="e.g. 4096:0.25,2048:0.4,1024:0.35 - draw lengths from this mix instead of the curriculum")
@@ -271,6 +278,7 @@ def main():
     schedule = parse_schedule(a.schedule)
     mix = parse_mix(a.length_mix) if a.length_mix else None
     kind_weights = {k: float(w) for k, w in (p.split(":") for p in a.kind_weights.split(","))} if a.kind_weights else None
+    facts.set_value_repeats(a.value_repeats, a.value_repeat_kinds.split(","))
     r_min, r_max = (float(x) for x in a.evict_keep.split(","))
     evict_gen = torch.Generator().manual_seed(a.seed)
 
@@ -308,7 +316,7 @@ def main():
                 kv_frac=kv_frac, repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab, sources=True,
                 kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
                 start_share=a.start_facts, with_question=True, reply=a.reply,
-                table_share=a.table_facts)
+                table_share=a.table_facts, cross_share=a.cross_facts)
             # An evicted reply keeps what it reads: copy sources and, for value-first facts, the key end.
             pins = torch.where(read >= 0, read, src)
             masks = eviction.eviction_masks(am, pins, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
