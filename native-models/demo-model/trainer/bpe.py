@@ -98,6 +98,11 @@ class Tokenizer:
         self.ranks = {m: i for i, m in enumerate(self.merges)}
         self.cache = {}
         self.special_ids = {s: self.ids[s] for s in SPECIALS}
+        self.piece_re = _PIECE_RE  # the pre-tokenizer split; use_pattern() changes it
+
+    def use_pattern(self, pattern):
+        """Splits text with another pre-tokenizer regex from now on (diagnostics: copy_probe)."""
+        self.piece_re = re.compile(pattern)
 
     def _bpe(self, piece):
         hit = self.cache.get(piece)
@@ -130,7 +135,7 @@ class Tokenizer:
             if seg in self.special_ids:
                 ids.append(self.special_ids[seg])
             else:
-                for p in pieces(seg):
+                for p in self.piece_re.findall(seg):
                     ids.extend(self._bpe(p))
         return ids
 

@@ -12,7 +12,6 @@ import re
 
 import torch
 
-from . import bpe
 from .evaluate import load
 from .train_tokenizer import render_chat
 
@@ -51,12 +50,12 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    if a.merged_capitals:
-        bpe._PIECE_RE = re.compile(OLD_PATTERN)
     for code in a.codes.split(","):
         if not re.fullmatch(r"[0-9]+-[A-Z]+", code):
             raise SystemExit(f"--codes: {code!r} is not digits-LETTERS (like 8191-LE)")
     model, tok = load(a.weights)
+    if a.merged_capitals:
+        tok.use_pattern(OLD_PATTERN)
     with open(os.path.join(HERE, "samples", "niah-haystack.txt")) as f:
         hay = f.read()
     print("code      " + "  ".join(f"{c}ch@{d:<4}" for c, d in PLACES))

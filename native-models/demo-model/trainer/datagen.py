@@ -65,14 +65,20 @@ def _place_fact(rng, blocks, fact, style):
 TABLE_KINDS = ("code", "role", "stock", "date", "platform")
 
 
-def _place_table(rng, blocks, rows_facts, sep=None):
-    """A table of same-kind facts (one row each, shuffled) at a uniform depth. sep: how its cells
-    are joined; None leaves it to the rendering width (render_block)."""
+def table_block(rows_facts):
+    """A table block of same-kind facts, one row each in the given order: the key in words, then
+    the cell that holds the value (Fact.cell)."""
     f0 = rows_facts[0]
     head = {"code": "Facility", "role": "Position", "stock": "Material", "date": "Event", "platform": "Service"}
     rows = [[f.row_label, f.cell] for f in rows_facts]
-    rng.shuffle(rows)
-    block = {"type": "table", "header": [head.get(f0.kind, "Item"), f0.column], "rows": rows}
+    return {"type": "table", "header": [head.get(f0.kind, "Item"), f0.column], "rows": rows}
+
+
+def _place_table(rng, blocks, rows_facts, sep=None):
+    """A table of same-kind facts (one row each, shuffled) at a uniform depth. sep: how its cells
+    are joined; None leaves it to the rendering width (render_block)."""
+    block = table_block(rows_facts)
+    rng.shuffle(block["rows"])
     if sep is not None:
         block["sep"] = sep
     blocks.insert(rng.randrange(len(blocks) + 1), block)
@@ -104,19 +110,20 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     used_keys, used_values = {(target.kind, target.key)}, {target.value}
     n_dis = rng.choice([0, 1, 2, 3, 4, 6]) if target_tokens > 300 else rng.choice([0, 1, 2])
     facts = [target] + F.distractors(target, rng, n_dis, used_keys, used_values)
-    for _ in range(rng.randrange(0, 4)):
-        f = F.make_fact(rng)
+
+    def add_if_new(f):
         if (f.kind, f.key) not in used_keys and f.value not in used_values:
             used_keys.add((f.kind, f.key))
             used_values.add(f.value)
             facts.append(f)
+
+    for _ in range(rng.randrange(0, 4)):
+        add_if_new(F.make_fact(rng))
     # No draw without cross_share, so documents stay reproducible from the seeds of earlier runs.
     if cross_share and rng.random() < cross_share:
         f = F.other_kind_miss(target, rng)
-        if f and (f.kind, f.key) not in used_keys and f.value not in used_values and target.value not in f.value:
-            used_keys.add((f.kind, f.key))
-            used_values.add(f.value)
-            facts.append(f)
+        if f and target.value not in f.value:
+            add_if_new(f)
     fact_tokens = sum(count(F.record(f)) + 6 for f in facts)
     state = {"section": 0, "page": 0}
     blocks, total = [], fact_tokens

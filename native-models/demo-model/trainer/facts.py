@@ -300,8 +300,7 @@ def make_fact(rng, kind=None):
 def _share_part(f, target, part):
     """Makes f a near miss of target: the key part `part` (a KEY_SLOTS name) becomes target's."""
     f.slots[part] = target.slots[part]
-    f.key = tuple(f.slots[k] for k in KEY_SLOTS[f.kind])
-    f.row_label = _row_label(f)
+    _rekey(f)
 
 
 def near_miss(target, rng):

@@ -51,9 +51,7 @@ def build(title, seed, tokens, kinds, tok):
         lo = len(blocks) * gi // len(placed)
         hi = len(blocks) * (gi + 1) // len(placed)
         if group[0].kind in ("code", "stock", "role") and gi % 2 == 1 and len(group) > 1:
-            head = {"code": "Facility", "role": "Position", "stock": "Material"}[group[0].kind]
-            rows = [[f.row_label, f.cell] for f in group]
-            blocks.insert(rng.randrange(lo, hi + 1), {"type": "table", "header": [head, group[0].column], "rows": rows})
+            blocks.insert(rng.randrange(lo, hi + 1), datagen.table_block(group))
         else:
             for f in group:
                 paras = [i for i in range(lo, hi) if blocks[i]["type"] == "para"]
