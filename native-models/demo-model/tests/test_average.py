@@ -8,9 +8,9 @@ import _path
 
 if _path.HAVE_TORCH:
     import torch
-    from trainer import safetensors_io
+    from trainer import export, safetensors_io
     from trainer.average import interpolate
-    from trainer.model import Decoder, default_config
+    from trainer.model import Decoder, default_config, load_checkpoint
 
 
 def tiny(seed):
@@ -59,6 +59,34 @@ class AverageTest(unittest.TestCase):
                                  cwd=_path.ROOT, capture_output=True, text=True)
             self.assertNotEqual(bad.returncode, 0)
             self.assertIn("--t must be in [0, 1]", bad.stderr)
+
+    def test_an_exported_folder_loads_as_a_checkpoint_and_averages_with_one(self):
+        with tempfile.TemporaryDirectory() as d:
+            m = tiny(5)
+            folder = os.path.join(d, "weights")
+            export.export(m, os.path.join(_path.ROOT, "weights"), folder)
+            model, ck = load_checkpoint(folder)
+            self.assertEqual(ck["config"], m.config)
+            self.assertEqual(ck["step"], 0)
+            name = "model.layers.1.mlp.down_proj.weight"
+            # fp16 on disk, fp32 back: the original within fp16 rounding, not another model's weights
+            self.assertTrue(torch.allclose(ck["model"][name], m.state_dict()[name], atol=1e-3))
+            self.assertFalse(torch.equal(ck["model"][name], tiny(6).state_dict()[name]))
+            ids = torch.tensor([[1, 5, 9, 2]])
+            with torch.no_grad():
+                self.assertTrue(torch.allclose(model(ids), m.eval()(ids), atol=2e-2))
+            other = os.path.join(d, "ck.pt")
+            torch.save({"model": tiny(7).state_dict(), "config": m.config, "step": 9, "tokens": 90}, other)
+            out = os.path.join(d, "mix")
+            run = subprocess.run([sys.executable, "-m", "trainer.average", folder, other, "--t", "0.25", "--run", out],
+                                 cwd=_path.ROOT, capture_output=True, text=True)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            mixed = torch.load(os.path.join(out, "checkpoint.pt"))["model"][name]
+            self.assertTrue(torch.allclose(mixed, 0.75 * ck["model"][name] + 0.25 * tiny(7).state_dict()[name],
+                                           atol=1e-6))
+            os.remove(os.path.join(folder, "model.safetensors"))
+            with self.assertRaisesRegex(SystemExit, "model.safetensors is missing"):
+                load_checkpoint(folder)
 
 
 if __name__ == "__main__":

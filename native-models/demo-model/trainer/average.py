@@ -15,7 +15,7 @@ import os
 import torch
 
 from . import export
-from .model import Decoder
+from .model import Decoder, load_checkpoint
 
 
 def interpolate(a, b, t):
@@ -34,8 +34,8 @@ def interpolate(a, b, t):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("a", help="checkpoint.pt at t = 0")
-    ap.add_argument("b", help="checkpoint.pt at t = 1 (its config, step and token counts are kept)")
+    ap.add_argument("a", help="checkpoint.pt or exported folder (e.g. weights) at t = 0")
+    ap.add_argument("b", help="checkpoint.pt or exported folder at t = 1 (its config, step and token counts are kept)")
     ap.add_argument("--t", type=float, default=0.5)
     ap.add_argument("--run", required=True, help="folder for the averaged checkpoint.pt")
     ap.add_argument("--export", default="", help="also export a Hugging Face folder here")
@@ -43,8 +43,7 @@ def main():
     a = ap.parse_args()
     if not 0.0 <= a.t <= 1.0:
         ap.error(f"--t must be in [0, 1], got {a.t}")
-    ck_a = torch.load(a.a, map_location="cpu")
-    ck_b = torch.load(a.b, map_location="cpu")
+    ck_a, ck_b = load_checkpoint(a.a)[1], load_checkpoint(a.b)[1]
     if ck_a["config"] != ck_b["config"]:
         ap.error("the two checkpoints have different configs")
     state = interpolate(ck_a["model"], ck_b["model"], a.t)

@@ -16,22 +16,15 @@ import time
 
 import torch
 
-from . import bpe, datagen, safetensors_io
+from . import bpe, datagen
 from . import facts as F
-from .model import Decoder
+from .model import load_exported
 from .train_tokenizer import render_chat
 
 
 def load(folder):
-    with open(os.path.join(folder, "config.json")) as f:
-        cfg = json.load(f)
-    model = Decoder(cfg)
-    tensors, _ = safetensors_io.load(os.path.join(folder, "model.safetensors"))
-    missing, unexpected = model.load_state_dict({k: v.float() for k, v in tensors.items()}, strict=False)
-    if unexpected or any(not k.startswith("lm_head") for k in missing):
-        raise SystemExit(f"weights do not match config: missing {missing}, unexpected {unexpected}")
-    model.eval()
-    return model, bpe.Tokenizer.load(os.path.join(folder, "tokenizer.json"))
+    """(model, tokenizer) from an exported folder."""
+    return load_exported(folder)[0], bpe.Tokenizer.load(os.path.join(folder, "tokenizer.json"))
 
 
 @torch.no_grad()

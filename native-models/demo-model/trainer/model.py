@@ -6,7 +6,9 @@ contiguous groups (query head h reads KV head h // n_rep), SiLU-gated MLP, tied 
 Parameter names follow the Hugging Face layout so export is a rename-free dump.
 """
 
+import json
 import math
+import os
 
 import torch
 from torch import nn
@@ -129,11 +131,37 @@ class Decoder(nn.Module):
 
 
 def load_checkpoint(path, device="cpu"):
-    """(model in eval mode, checkpoint dict) from a training checkpoint (train.py's checkpoint.pt)."""
+    """(model in eval mode, checkpoint dict) from a training checkpoint (train.py's checkpoint.pt) or
+    from an exported Hugging Face folder (config.json + model.safetensors, as `weights/`).
+
+    A folder gives step 0 and the fp16 weights widened to fp32, so a fine-tune or an average can
+    start from the shipped weights when the run folder that made them is gone.
+    """
+    if os.path.isdir(path):
+        return load_exported(path, device)
     ck = torch.load(path, map_location=device)
     model = Decoder(ck["config"]).to(device)
     model.load_state_dict(ck["model"])
     return model.eval(), ck
+
+
+def load_exported(folder, device="cpu"):
+    """(model in eval mode, checkpoint-like dict) from an exported folder; see load_checkpoint."""
+    from . import safetensors_io
+
+    config_path, weights_path = os.path.join(folder, "config.json"), os.path.join(folder, "model.safetensors")
+    for need in (config_path, weights_path):
+        if not os.path.isfile(need):
+            raise SystemExit(f"{folder} is not an exported model folder: {os.path.basename(need)} is missing")
+    with open(config_path) as f:
+        cfg = json.load(f)
+    model = Decoder(cfg)
+    tensors, _ = safetensors_io.load(weights_path)
+    missing, unexpected = model.load_state_dict({k: v.float() for k, v in tensors.items()}, strict=False)
+    if unexpected or any(not k.startswith("lm_head") for k in missing):
+        raise SystemExit(f"{folder}: weights do not match config.json: missing {missing}, unexpected {unexpected}")
+    model = model.to(device).eval()
+    return model, {"config": cfg, "model": model.state_dict(), "step": 0, "tokens": 0, "minutes": 0.0}
 
 
 def default_config(vocab_size=4096, layers=4, hidden=256, heads=8, kv_heads=2, intermediate=768, theta=1e8,

@@ -219,7 +219,8 @@ def main():
     ap.add_argument("--kind-weights", default="", help="e.g. role:2 - how often documents ask about each fact kind")
     ap.add_argument("--length-mix", default="",
                     help="e.g. 4096:0.25,2048:0.4,1024:0.35 - draw lengths from this mix instead of the curriculum")
-    ap.add_argument("--init-from", default="", help="start from this checkpoint's weights (fresh optimizer, step 0)")
+    ap.add_argument("--init-from", default="",
+                    help="start from this checkpoint.pt or exported folder (e.g. weights): its weights, fresh optimizer, step 0")
     ap.add_argument("--offset-heads", default="0:0:1",
                     help="layer:head:k list of heads taught to attend to position i-k (see attention_loss)")
     ap.add_argument("--resume", action="store_true")
