@@ -14,6 +14,8 @@ import torch
 from torch import nn
 import torch.nn.functional as Fn
 
+from . import safetensors_io
+
 
 class RMSNorm(nn.Module):
     def __init__(self, dim, eps):
@@ -147,8 +149,6 @@ def load_checkpoint(path, device="cpu"):
 
 def load_exported(folder, device="cpu"):
     """(model in eval mode, checkpoint-like dict) from an exported folder; see load_checkpoint."""
-    from . import safetensors_io
-
     config_path, weights_path = os.path.join(folder, "config.json"), os.path.join(folder, "model.safetensors")
     for need in (config_path, weights_path):
         if not os.path.isfile(need):
