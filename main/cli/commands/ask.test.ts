@@ -28,6 +28,7 @@ interface AskJson {
     reply: string;
     conversationId: string;
     stats: { promptTokens: number; keptTokens: number; fullTokens: number };
+    passage?: { tokens: string[]; budgets: number[]; layers: string[][] };
   }[];
 }
 
@@ -98,6 +99,47 @@ describe('ask command', () => {
     // 64 per layer plus the question (kept whole), far below the full cache.
     expect(a!.stats.keptTokens).toBeLessThan(a!.stats.fullTokens / 2);
     expect(a!.stats.keptTokens).toBeGreaterThanOrEqual(64 * 4);
+  });
+
+  it('--passage shows which tokens of a passage each layer kept: all with the full cache, fewer at 32', async () => {
+    const passage = 'The access code for the north vault is 4817-KQ.';
+    const common = [
+      join(dir, 'long.txt'),
+      'Which code opens the north vault?',
+      '--passage',
+      passage,
+    ];
+    const runs = [];
+    for (const method of ['full', 'streamingllm']) {
+      const run = await ask(
+        ...common,
+        '--method',
+        method,
+        '--budget',
+        '32',
+        '--provider',
+        'cpu',
+        '--json',
+      );
+      expect(run.code).toBe(0);
+      runs.push(cliJson<AskJson>(run).answers[0]!.passage!);
+    }
+    const [full, streaming] = runs;
+    expect(full!.tokens.join('')).toContain(passage);
+    expect(full!.layers).toHaveLength(4);
+    for (const sets of full!.layers) expect(sets).toEqual(['#'.repeat(full!.tokens.length)]);
+    // StreamingLLM at 32 keeps the first 4 tokens and the most recent ones: the passage sits
+    // mid-document, so nothing of it is left in any layer.
+    expect(streaming!.tokens).toEqual(full!.tokens);
+    for (const sets of streaming!.layers) {
+      for (const marks of sets) expect(marks).toBe('.'.repeat(full!.tokens.length));
+    }
+    const text = await ask(...common, '--method', 'full', '--provider', 'cpu');
+    expect(text.stdout).toMatch(/passage tokens: " The" " access" .* "K" "Q" "\."\n/);
+    expect(text.stdout).toMatch(/\n {3}layer 3 \(\d+\) +#+\n/);
+    const missing = await ask(...common.slice(0, 3), 'the quarry at dawn', '--json');
+    expect(missing.code).toBe(2);
+    expect(JSON.stringify(cliJson(missing))).toContain("is not in the document's text");
   });
 
   it('reports bad input clearly: usage errors exit 2, a missing or locked file exits 1', async () => {

@@ -1,32 +1,40 @@
 /**
  * `ask FILE QUESTION [QUESTION ...] [--model DIR|default] [--method M] [--budget B]
- *  [--max-new-tokens N] [--password P] [--provider P] [--separate] --json`
+ *  [--max-new-tokens N] [--password P] [--provider P] [--separate] [--passage TEXT] --json`
  * -> {"document":{...},"model":{...},"method","budget","answers":[{"question","reply",
- *     "conversationId","stats"}]}
+ *     "conversationId","stats"[,"passage"]}]}
  *
  * The app's main job without its window: opens a PDF, text or Markdown file as File > Open does
  * (pdf.js extraction and layout), then asks the questions as the chat panel does (the document
  * prefilled once, the cache compressed after each question with the chosen method and budget,
  * greedy decoding). Later questions are stored in the first one's conversation, as follow-ups
  * in the app (each is answered from the document and its own question); --separate asks each in
- * a new conversation. Method and budget default to the app's own defaults. Progress on stderr;
+ * a new conversation. --passage TEXT also reports, per answer, which of that passage's tokens
+ * each layer's compressed cache kept (passage-retention.ts). Method and budget default to the
+ * app's own defaults. Progress on stderr;
  * Ctrl-C stops the running step and exits with "cancelled".
  */
 import { existsSync } from 'node:fs';
 import { KvLensError } from '../../../app/errors';
 import { COMPRESSION_METHODS, MIN_BUDGET } from '../../../app/chat/compression-methods';
 import type { AskResult } from '../../../app/ipc/contract';
-import type { DocumentSummary, Progress } from '../../../app/ipc/views';
-import type { RetentionView } from '../../../app/ipc/retention-view';
+import type { DocumentContent, DocumentSummary, Progress } from '../../../app/ipc/views';
+import type { RetentionView, TokenLayout } from '../../../app/ipc/retention-view';
 import { EXECUTION_PROVIDERS } from '../../../app/settings/settings';
 import { openHeadlessApp } from '../../app-service/headless-app';
 import { STORED_SETTINGS_DEFAULTS } from '../../store/repositories/settings-rules';
 import { choiceFlag, intFlag, parseArgs } from '../args';
 import type { CliCommand, CliIo } from '../command';
 import { resolveModelDir } from './calibrate';
+import {
+  passageRetention,
+  passageRetentionText,
+  passageStart,
+  type PassageRetention,
+} from './passage-retention';
 
 const USAGE =
-  'ask FILE QUESTION [QUESTION ...] [--model DIR|default] [--method M] [--budget B] [--max-new-tokens N] [--password P] [--provider auto|cpu|cuda|dml|coreml|webgpu] [--separate]';
+  'ask FILE QUESTION [QUESTION ...] [--model DIR|default] [--method M] [--budget B] [--max-new-tokens N] [--password P] [--provider auto|cpu|cuda|dml|coreml|webgpu] [--separate] [--passage TEXT]';
 
 export const askCommand: CliCommand = {
   name: 'ask',
@@ -35,7 +43,7 @@ export const askCommand: CliCommand = {
     'Open a PDF, text or Markdown file as the app does and ask it questions; prints each reply and its cache figures.',
   async run(argv, io) {
     const args = parseArgs(argv, {
-      values: ['model', 'method', 'budget', 'max-new-tokens', 'password', 'provider'],
+      values: ['model', 'method', 'budget', 'max-new-tokens', 'password', 'provider', 'passage'],
       booleans: ['separate'],
     });
     const [file, ...questions] = args.positionals;
@@ -65,15 +73,20 @@ export const askCommand: CliCommand = {
       STORED_SETTINGS_DEFAULTS.executionProvider,
     );
     const modelDir = resolveModelDir(args.values.get('model') ?? 'default');
+    const passage = args.values.get('passage');
 
     const { service, model } = await openHeadlessApp(modelDir, { maxNewTokens, executionProvider });
     const warnings = new Set<string>();
+    const layouts = new Map<string, TokenLayout>();
+    let lastView: RetentionView | null = null;
     const progress = progressLogger(io);
     service.onEvent((channel, payload) => {
       if (channel === 'document:onProgress' || channel === 'chat:onProgress') {
         progress(payload as Progress);
       } else if (channel === 'retention:onUpdate') {
-        for (const w of (payload as RetentionView).warnings) {
+        lastView = payload as RetentionView;
+        if (lastView.layout) layouts.set(lastView.layoutKey, lastView.layout);
+        for (const w of lastView.warnings) {
           if (!warnings.has(w)) io.log(`warning: ${w}`);
           warnings.add(w);
         }
@@ -96,10 +109,17 @@ export const askCommand: CliCommand = {
       })) as DocumentSummary;
       io.log(`${doc.name}: ${doc.pages} page(s), ${doc.chars} characters; model ${model.name}`);
       for (const w of doc.warnings) io.log(`warning: ${w}`);
-      const answers = [];
+      let text = '';
+      if (passage !== undefined) {
+        text = ((await service.dispatch('document:get', { documentId: doc.id })) as DocumentContent)
+          .text;
+        passageStart(text, passage); // before any question is asked
+      }
+      const answers: AnswerOut[] = [];
       for (const [i, question] of questions.entries()) {
         throwIfCancelled(io);
         taskId = `cli-ask-${i + 1}`;
+        lastView = null;
         const result = (await service.dispatch('chat:ask', {
           documentId: doc.id,
           conversationId: args.booleans.has('separate') ? null : conversationId,
@@ -109,7 +129,9 @@ export const askCommand: CliCommand = {
           taskId,
         })) as AskResult;
         conversationId = result.conversationId;
-        answers.push(checkedAnswer(result, question, io));
+        const answer = checkedAnswer(result, question, io);
+        if (passage !== undefined) answer.passage = keptPassage(lastView, layouts, text, passage);
+        answers.push(answer);
       }
       const json = {
         document: {
@@ -143,6 +165,20 @@ interface AnswerOut {
   reply: string;
   conversationId: string;
   stats: NonNullable<AskResult['answer']['stats']>;
+  passage?: PassageRetention;
+}
+
+function keptPassage(
+  view: RetentionView | null,
+  layouts: ReadonlyMap<string, TokenLayout>,
+  text: string,
+  passage: string,
+): PassageRetention {
+  const layout = view && (view.layout ?? layouts.get(view.layoutKey));
+  if (!view || !layout) {
+    throw new KvLensError('internal', 'The answer came without retention data for --passage.');
+  }
+  return passageRetention(text, layout, view, passage);
 }
 
 function checkedAnswer(result: AskResult, question: string, io: CliIo): AnswerOut {
@@ -169,7 +205,8 @@ function answerText(a: AnswerOut): string {
   return (
     `Q: ${a.question}\nA: ${a.reply}\n` +
     `   (${s.promptTokens.toLocaleString('en-US')} prompt tokens, ${kept}, first token ` +
-    `${duration(s.timeToFirstTokenMs)}, ${s.decodeTokensPerSecond.toFixed(1)} tokens/s, ${s.provider})`
+    `${duration(s.timeToFirstTokenMs)}, ${s.decodeTokensPerSecond.toFixed(1)} tokens/s, ${s.provider})` +
+    (a.passage ? `\n${passageRetentionText(a.passage)}` : '')
   );
 }
 
