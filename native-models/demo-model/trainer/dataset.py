@@ -134,6 +134,14 @@ def _question_run(tok, ids, question):
     return (pos[0], pos[-1] - pos[0] + 1) if pos else (-1, 0)
 
 
+def question_start(tok, ids, question):
+    """Where the question's text starts in the prompt ids (its last occurrence), or -1.
+
+    The app keeps the question turn whole when it compresses (keptTail); selection-aware
+    eviction (select_eviction.py) keeps the positions from here on."""
+    return max(_find_run(ids, tok.encode(question)), _find_run(ids, tok.encode(" " + question)))
+
+
 def _chat_row(tok, sample, lm_weight, value_weight):
     """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
 
@@ -211,7 +219,7 @@ def _chat_row(tok, sample, lm_weight, value_weight):
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
-               reply="sentence", table_share=0.0, cross_share=0.0):
+               reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -232,9 +240,10 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     that position i (an observation-window position) should look at, and ask_span, how many
     tokens from there (_question_run). reply: how answers are worded (datagen.answer_text).
     table_share: how often the asked fact is in a table; cross_share: how often a fact of another
-    kind shares its town, person or organisation (datagen.make_document).
+    kind shares its town, person or organisation (datagen.make_document). With with_qstart, a
+    last tensor [n]: where each row's first question starts (question_start; -1 for repeat rows).
     """
-    rows = []
+    rows, qstarts = [], []
     for _ in range(n):
         # No draw when there are no recall rows, so document batches stay reproducible from a seed.
         r = rng.random() if kv_frac or repeat_frac else 1.0
@@ -243,6 +252,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             none = [-1] * len(ids_)
             ones = [1] * len(ids_)
             rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_, ones, none, none, none, ones))
+            qstarts.append(-1)
             continue
         if r < repeat_frac + kv_frac:
             s = recall.kv_sample(rng, max(48, target_tokens - 30 - 25 * max_followups), tok.count, 1 + max_followups, reply)
@@ -258,6 +268,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             first_val[i] = True
             i += 1
         rows.append((row[0], row[1], row[2], first_val) + row[4:])
+        qstarts.append(question_start(tok, row[0][: row[2].index(True)], s["question"]))
     S = max(len(r[0]) for r in rows)
     ids = torch.full((n, S), pad_id, dtype=torch.long)
     tgt = torch.full((n, S), pad_id, dtype=torch.long)
@@ -287,7 +298,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     out = out + (srcs,) if sources else out
     out = out + (spans,) if with_spans else out
     out = out + (carry, read) if with_chain else out
-    return out + (ask, ask_spans) if with_question else out
+    out = out + (ask, ask_spans) if with_question else out
+    return out + (torch.tensor(qstarts, dtype=torch.long),) if with_qstart else out
 
 
 def probe_set(tok, seed, lengths, per_length, reply="sentence"):

@@ -59,6 +59,8 @@ class Attention(nn.Module):
         k = k.repeat_interleave(rep, dim=1)  # contiguous groups: heads 0..rep-1 -> KV head 0
         v = v.repeat_interleave(rep, dim=1)
         att = (q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(self.d)) + mask
+        if callable(evict):  # chosen from this layer's own attention (select_eviction.LayerSelection)
+            evict = evict(att.detach())
         if evict is not None:  # [b, nkv, 1, s, s]: per KV head, shared by its query heads
             att = (att.view(b, self.nkv, rep, s, s) + evict).view(b, self.nh, s, s)
         p = att.softmax(-1)
@@ -116,7 +118,9 @@ class Decoder(nn.Module):
             nn.init.normal_(layer.mlp.down_proj.weight, std=0.02 / math.sqrt(2 * c["num_hidden_layers"]))
 
     def forward(self, ids, return_probs=False, evict=None):
-        """evict: None or one additive mask per layer (eviction.eviction_masks) on top of the causal one."""
+        """evict: None or one entry per layer on top of the causal mask: an additive mask
+        (eviction.eviction_masks) or a callable that makes it from the layer's attention logits
+        (select_eviction.LayerSelection)."""
         c = self.config
         b, s = ids.shape
         pos = torch.arange(s, device=ids.device)

@@ -34,7 +34,7 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
-from . import bpe, copy_circuit, dataset, datagen, eviction, export, facts  # noqa: E402
+from . import bpe, copy_circuit, dataset, datagen, eviction, export, facts, select_eviction  # noqa: E402
 from .model import Decoder, default_config, load_checkpoint  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
@@ -209,6 +209,14 @@ def main():
     ap.add_argument("--evict", type=float, default=0.0,
                     help="share of chat rows whose reply reads a randomly evicted cache (eviction.py)")
     ap.add_argument("--evict-keep", default="0.01,0.6", help="range of the kept share of other positions")
+    ap.add_argument("--evict-select", type=float, default=0.0,
+                    help="share of the evicted rows whose cache is chosen as the app chooses it (select_eviction.py)")
+    ap.add_argument("--evict-calibration", default="weights/calibration",
+                    help="folder with heads.json and layer-scores.json for --evict-select's CompressKV")
+    ap.add_argument("--evict-budgets", default="64,128,256,256,512",
+                    help="budgets --evict-select draws from (one per row)")
+    ap.add_argument("--evict-compress-share", type=float, default=0.7,
+                    help="share of --evict-select rows that use CompressKV (the rest SnapKV)")
     ap.add_argument("--cross-facts", type=float, default=0.0,
                     help="share of documents that also state another kind's fact about the asked fact's town, "
                          "person or organisation (facts.other_kind_miss)")
@@ -282,6 +290,15 @@ def main():
     facts.set_value_repeats(a.value_repeats, a.value_repeat_kinds.split(","))
     r_min, r_max = (float(x) for x in a.evict_keep.split(","))
     evict_gen = torch.Generator().manual_seed(a.seed)
+    if a.evict_select:
+        with open(os.path.join(a.evict_calibration, "heads.json")) as f:
+            srh = {int(k): v for k, v in json.load(f).items()}
+        with open(os.path.join(a.evict_calibration, "layer-scores.json")) as f:
+            layer_scores = json.load(f)["avg_score"]
+        srh = [srh[l] for l in range(cfg["num_hidden_layers"])]
+        select_budgets = tuple(int(x) for x in a.evict_budgets.split(","))
+    # The rows not picked for selection are evicted at random with the rate that keeps --evict overall.
+    p_random = a.evict * (1 - a.evict_select) / (1 - a.evict * a.evict_select) if a.evict < 1 else a.evict
 
     t_start = time.time()
 
@@ -312,18 +329,27 @@ def main():
         opt.zero_grad(set_to_none=True)
         tot_loss, tot_ans, tot_aux, tot_chain, tot_q, step_tok = 0.0, 0.0, 0.0, 0.0, 0.0, 0
         for _ in range(n_micro):
-            ids, tgt, w, am, src, spans, carry, read, ask, ask_spans = dataset.make_batch(
+            ids, tgt, w, am, src, spans, carry, read, ask, ask_spans, qstart = dataset.make_batch(
                 tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups, value_weight=a.value_weight,
                 kv_frac=kv_frac, repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab, sources=True,
                 kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
                 start_share=a.start_facts, with_question=True, reply=a.reply,
-                table_share=a.table_facts, cross_share=a.cross_facts)
+                table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True)
+            selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
+            random_am = am.clone()
+            for b, _, _, _ in selected:
+                random_am[b] = False
             # An evicted reply keeps what it reads: copy sources and, for value-first facts, the key end.
             pins = torch.where(read >= 0, read, src)
-            masks = eviction.eviction_masks(am, pins, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
-                                            dataset.WINDOW, evict_gen, a.evict, r_min, r_max) if a.evict else None
+            masks = eviction.eviction_masks(random_am, pins, cfg["num_hidden_layers"], cfg["num_key_value_heads"],
+                                            dataset.WINDOW, evict_gen, p_random, r_min, r_max) if a.evict else None
             if masks is not None:
                 masks = [m.to(device) for m in masks]
+            if selected:
+                masks = [select_eviction.LayerSelection(rows, cfg["num_key_value_heads"], masks[l] if masks else None)
+                         for l, rows in enumerate(select_eviction.plans(
+                             selected, cfg["num_hidden_layers"], srh, layer_scores, evict_gen, select_budgets,
+                             a.evict_compress_share))]
             ids, tgt, w, am, src, spans, carry, read, ask, ask_spans = (
                 t.to(device) for t in (ids, tgt, w, am, src, spans, carry, read, ask, ask_spans))
             logits, probs = model(ids, True, masks) if sup_heads else (model(ids, False, masks), None)
