@@ -52,7 +52,12 @@ def window_scores(logits, T, window=WINDOW, kernel=KERNEL):
     then averaged over `kernel` neighbours with zero padding, always divided by `kernel`.
     """
     p = logits[:, T - window : T, :T].float().softmax(-1)
-    s = p[:, :, : T - window].sum(1)
+    return pool_window_sums(p[:, :, : T - window].sum(1), kernel)
+
+
+def pool_window_sums(s, kernel=KERNEL):
+    """[H, n] window sums -> each column averaged with its kernel // 2 neighbours each side, zero
+    padding, always divided by kernel (compresskv.md, "Window scores", step 4)."""
     return Fn.avg_pool1d(s[:, None, :], kernel, stride=1, padding=kernel // 2, count_include_pad=True)[:, 0, :]
 
 

@@ -5,23 +5,27 @@ every earlier position as compresskv.md "Window scores" says (softmax rows summe
 window, average-pooled with kernel 5). Printed per layer: for each query head, the share of
 documents whose whole answer value lies in that head's top B - W positions; and the same for the
 mean over each KV group's heads (what SnapKV keeps per KV head) and over the best 4 heads by this
-share (about what CompressKV keeps with well-ranked retrieval heads).
+share (about what CompressKV keeps with well-ranked retrieval heads). With --calibration DIR, also
+what CompressKV keeps with that calibration: the mean over heads.json's top 4 heads of each layer,
+at the layer's error-aware budget from layer-scores.json (select_eviction.error_aware_budgets).
 Usage: /usr/bin/python3 -m trainer.window_check runs/x/checkpoint.pt [--lengths 1024,2048] [--n 12] [--budget 64]
+       [--calibration weights/calibration]
 """
 
 import argparse
+import json
+import os
 import random
 
 import torch
 
-from . import bpe, dataset
+from . import bpe, dataset, select_eviction
 from .model import load_checkpoint
 
 
 def pooled_window_scores(probs, T, window, kernel=5):
     """[H, T - window] pooled scores of one layer's attention probs [H, S, S] for a T-token prompt."""
-    s = probs[:, T - window : T, : T - window].float().sum(1)
-    return torch.nn.functional.avg_pool1d(s[:, None, :], kernel, 1, kernel // 2, count_include_pad=True)[:, 0]
+    return select_eviction.pool_window_sums(probs[:, T - window : T, : T - window].float().sum(1), kernel)
 
 
 def value_positions(ids, value_ids):
@@ -31,7 +35,10 @@ def value_positions(ids, value_ids):
 
 
 @torch.no_grad()
-def check(model, tok, L, n, budget, window=dataset.WINDOW, seed=5151):
+def check(model, tok, L, n, budget, window=dataset.WINDOW, seed=5151, calibration=None):
+    """(per-head shares [layers, H], per-KV-group shares [layers, G], best 4 [(heads, share)] per
+    layer, CompressKV [(layer budget, share)] per layer or None). calibration: (heads.json's
+    rankings by layer, layer scores) or None."""
     rng = random.Random(seed)
     c = model.config
     H, G = c["num_attention_heads"], c["num_key_value_heads"]
@@ -65,7 +72,19 @@ def check(model, tok, L, n, budget, window=dataset.WINDOW, seed=5151):
         ok = sum(float(all(q in set(sets[layer][0][heads].mean(0).topk(sets[layer][1]).indices.tolist())
                            for q in sets[layer][2])) for sets in scores_kept) / n
         best4.append((heads, ok))
-    return hits, group_hits, best4
+    compress = None
+    if calibration:
+        ranked, layer_scores = calibration
+        compress = []
+        for layer, b in enumerate(select_eviction.error_aware_budgets(layer_scores, budget)):
+            heads = ranked[layer][:4]
+            ok = 0.0
+            for sets in scores_kept:
+                sc, _, pos = sets[layer]
+                kept = set(sc[heads].mean(0).topk(min(b - window, sc.shape[1])).indices.tolist())
+                ok += float(all(q in kept for q in pos)) / n
+            compress.append((b, ok))
+    return hits, group_hits, best4, compress
 
 
 def main():
@@ -76,17 +95,27 @@ def main():
     ap.add_argument("--n", type=int, default=12)
     ap.add_argument("--budget", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--calibration", default="", help="folder with heads.json and layer-scores.json")
     a = ap.parse_args()
+    calibration = None
+    if a.calibration:
+        with open(os.path.join(a.calibration, "heads.json")) as f:
+            ranked = {int(k): v for k, v in json.load(f).items()}
+        with open(os.path.join(a.calibration, "layer-scores.json")) as f:
+            calibration = ([ranked[k] for k in sorted(ranked)], json.load(f)["avg_score"])
     torch.set_num_threads(a.threads)
     model, _ = load_checkpoint(a.checkpoint)
     tok = bpe.Tokenizer.load(f"{a.tokenizer}/tokenizer.json")
     for L in (int(x) for x in a.lengths.split(",")):
-        hits, group_hits, best4 = check(model, tok, L, a.n, a.budget)
+        hits, group_hits, best4, compress = check(model, tok, L, a.n, a.budget, calibration=calibration)
         print(f"length {L}, budget {a.budget}: share of documents whose whole value is kept")
         for layer in range(len(hits)):
             heads = " ".join(f"{x:.2f}" for x in hits[layer].tolist())
             groups = " ".join(f"{x:.2f}" for x in group_hits[layer].tolist())
-            print(f"  layer {layer}: heads [{heads}]  KV groups [{groups}]  best 4 {best4[layer][0]}: {best4[layer][1]:.2f}")
+            line = f"  layer {layer}: heads [{heads}]  KV groups [{groups}]  best 4 {best4[layer][0]}: {best4[layer][1]:.2f}"
+            if compress:
+                line += f"  CompressKV ({compress[layer][0]} entries): {compress[layer][1]:.2f}"
+            print(line)
 
 
 if __name__ == "__main__":
