@@ -328,6 +328,24 @@ class CopySourcesTest(unittest.TestCase):
             b = datagen.make_document(random.Random(i), 500, cross_share=0.0)
             self.assertEqual(a["blocks"], b["blocks"])
 
+    def test_dense_share_fills_the_document_with_as_many_facts_as_a_sample_pdf(self):
+        sparse = [len(datagen.make_document(random.Random(i), 2500)["facts"]) for i in range(40)]
+        dense = []
+        for i in range(40):
+            d = datagen.make_document(random.Random(i), 2500, dense_share=1.0)
+            dense.append(len(d["facts"]))
+            text = " ".join(datagen.render(d, random.Random(1)).split())  # lines may wrap inside a value
+            for f in d["facts"]:  # every fact is stated
+                self.assertIn(f.value, text)
+        # 8-14 unrelated facts are drawn (a few clash with one already there and are dropped).
+        self.assertGreaterEqual(min(dense), 8)
+        self.assertGreater(sum(dense) / len(dense), sum(sparse) / len(sparse) + 6)
+        # Without it, documents stay what earlier seeds made.
+        for i in range(20):
+            a = datagen.make_document(random.Random(i), 500)
+            b = datagen.make_document(random.Random(i), 500, dense_share=0.0)
+            self.assertEqual(a["blocks"], b["blocks"])
+
     def test_a_value_without_its_space_is_read_where_the_replys_tokens_end(self):
         # At the document's start "Yara" is "Y" + "ara"; the reply writes " Yara" + " Yardley".
         from trainer import dataset

@@ -85,7 +85,7 @@ def _place_table(rng, blocks, rows_facts, sep=None):
 
 
 def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0, start_share=0.0,
-                  table_share=0.0, cross_share=0.0):
+                  table_share=0.0, cross_share=0.0, dense_share=0.0):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
@@ -102,6 +102,8 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     it, only 35% of report-style documents get a table.
     cross_share: how often the document also states a fact of another kind about the target's town,
     person or organisation (facts.other_kind_miss).
+    dense_share: how often the document holds 8-14 unrelated facts instead of 0-3, as many facts
+    per page as the sample PDFs (their 2,200-3,500 tokens hold 10-14 asked facts and twins).
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
@@ -117,7 +119,9 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
             used_values.add(f.value)
             facts.append(f)
 
-    for _ in range(rng.randrange(0, 4)):
+    # No draw without dense_share, so documents stay reproducible from the seeds of earlier runs.
+    dense = bool(dense_share) and rng.random() < dense_share
+    for _ in range(rng.randrange(8, 15) if dense else rng.randrange(0, 4)):
         add_if_new(F.make_fact(rng))
     # No draw without cross_share, so documents stay reproducible from the seeds of earlier runs.
     if cross_share and rng.random() < cross_share:
@@ -218,16 +222,18 @@ def wrap_user(document, question, rng):
 
 
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
-                start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0):
+                start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0, dense_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
-    reply: how answers are worded (answer_text). table_share, cross_share: see make_document.
+    reply: how answers are worded (answer_text). table_share, cross_share, dense_share: see
+    make_document.
     """
     doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share,
-                        start_share=start_share, table_share=table_share, cross_share=cross_share)
+                        start_share=start_share, table_share=table_share, cross_share=cross_share,
+                        dense_share=dense_share)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
     messages = []

@@ -219,7 +219,7 @@ def _chat_row(tok, sample, lm_weight, value_weight):
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
-               reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False):
+               reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -240,7 +240,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     that position i (an observation-window position) should look at, and ask_span, how many
     tokens from there (_question_run). reply: how answers are worded (datagen.answer_text).
     table_share: how often the asked fact is in a table; cross_share: how often a fact of another
-    kind shares its town, person or organisation (datagen.make_document). With with_qstart, a
+    kind shares its town, person or organisation, dense_share: how often a document holds as many
+    facts as a sample PDF (datagen.make_document). With with_qstart, a
     last tensor [n]: where each row's first question starts (question_start; -1 for repeat rows).
     """
     rows, qstarts = [], []
@@ -259,7 +260,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
         else:
             # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
-                                    kind_weights, end_share, start_share, reply, table_share, cross_share)
+                                    kind_weights, end_share, start_share, reply, table_share, cross_share,
+                                    dense_share)
         row = _chat_row(tok, s, lm_weight, value_weight)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.

@@ -220,6 +220,8 @@ def main():
     ap.add_argument("--cross-facts", type=float, default=0.0,
                     help="share of documents that also state another kind's fact about the asked fact's town, "
                          "person or organisation (facts.other_kind_miss)")
+    ap.add_argument("--dense-facts", type=float, default=0.0,
+                    help="share of documents with 8-14 unrelated facts, as dense as the sample PDFs (datagen.make_document)")
     ap.add_argument("--value-repeats", type=float, default=0.0,
                     help="share of facts whose value holds a repeated digit or pair (facts.with_repeat)")
     ap.add_argument("--value-repeat-kinds", default=",".join(facts.REPEAT_KINDS),
@@ -334,7 +336,8 @@ def main():
                 kv_frac=kv_frac, repeat_frac=repeat_frac, small_vocab=a.repeat_small_vocab, sources=True,
                 kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
                 start_share=a.start_facts, with_question=True, reply=a.reply,
-                table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True)
+                table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True,
+                dense_share=a.dense_facts)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:
