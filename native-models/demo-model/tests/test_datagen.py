@@ -467,6 +467,27 @@ class SampleDocsTest(unittest.TestCase):
                 self.assertNotIn(target.value, twin.value)
                 self.assertEqual(twin.row_label, facts._row_label(twin))
 
+    def test_training_reports_are_built_like_the_samples_on_other_seeds(self):
+        from trainer import sample_docs
+
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        rng = random.Random(8)
+        for _ in range(6):
+            s = sample_docs.training_sample(rng, tok, 2000, max_followups=3)
+            for q in [s] + s["followups"]:
+                self.assertIn(q["value"], s["document"])
+                self.assertIn(" " + q["value"], q["answer"])  # the reply restates the key, then the value
+            self.assertIn(s["question"], s["messages"][-1]["content"])
+            self.assertLessEqual(len(s["followups"]), 3)
+            n_tokens = tok.count(s["document"])
+            self.assertTrue(1500 <= n_tokens <= 2600, n_tokens)
+        # The same state gives the same document; another state another one.
+        a = sample_docs.training_sample(random.Random(3), tok, 1500)
+        self.assertEqual(a, sample_docs.training_sample(random.Random(3), tok, 1500))
+        self.assertNotEqual(a["document"], sample_docs.training_sample(random.Random(4), tok, 1500)["document"])
+        value = sample_docs.training_sample(random.Random(3), tok, 1500, reply="value")
+        self.assertEqual(value["answer"], " " + value["value"])
+
 
 @unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
 class BatchTest(unittest.TestCase):
@@ -486,6 +507,13 @@ class BatchTest(unittest.TestCase):
             self.assertEqual(segs, whole[: len(segs)])
             self.assertEqual(tok.decode(whole[len(segs):]), "\n")
         ids, tgt, w, am = dataset.make_batch(tok, random.Random(5), 4, 400, 0.1, max_followups=3)
+        # report_share draws nothing below 1,024 tokens: the same batch as without it.
+        again = dataset.make_batch(tok, random.Random(5), 4, 400, 0.1, max_followups=3, report_share=1.0)
+        self.assertTrue(all((x == y).all() for x, y in zip((ids, tgt, w, am), again)))
+        reports = dataset.make_batch(tok, random.Random(5), 2, 2048, 0.1, max_followups=1, report_share=1.0)
+        for r in range(2):
+            self.assertTrue(reports[3][r].any())
+            self.assertGreater(reports[0].shape[1], 1500)
         for r in range(4):
             answers = tok.decode(tgt[r][am[r]].tolist())
             self.assertTrue(answers.endswith(".<|im_end|>"), answers)

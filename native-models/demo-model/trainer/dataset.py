@@ -5,7 +5,7 @@ import random
 
 import torch
 
-from . import datagen, recall
+from . import datagen, recall, sample_docs
 from .train_tokenizer import render_chat
 
 
@@ -219,7 +219,8 @@ def _chat_row(tok, sample, lm_weight, value_weight):
 def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0, value_mask=False,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
-               reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0):
+               reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0,
+               report_share=0.0):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -241,7 +242,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     tokens from there (_question_run). reply: how answers are worded (datagen.answer_text).
     table_share: how often the asked fact is in a table; cross_share: how often a fact of another
     kind shares its town, person or organisation, dense_share: how often a document holds as many
-    facts as a sample PDF (datagen.make_document). With with_qstart, a
+    facts as a sample PDF (datagen.make_document); report_share: how often a row of 1,024 tokens or
+    more is a document built like the sample PDFs (sample_docs.training_sample). With with_qstart, a
     last tensor [n]: where each row's first question starts (question_start; -1 for repeat rows).
     """
     rows, qstarts = [], []
@@ -257,6 +259,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             continue
         if r < repeat_frac + kv_frac:
             s = recall.kv_sample(rng, max(48, target_tokens - 30 - 25 * max_followups), tok.count, 1 + max_followups, reply)
+        elif report_share and target_tokens >= 1024 and rng.random() < report_share:
+            s = sample_docs.training_sample(rng, tok, target_tokens - 45 - 25 * max_followups, max_followups, reply)
         else:
             # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,

@@ -93,6 +93,33 @@ def held_out_docs(n, seed=9000):
     return docs
 
 
+def training_sample(rng, tok, target_tokens, max_followups=0, reply="sentence"):
+    """A training example (datagen.make_sample's format) from a document built like the sample
+    PDFs: 5-7 fact kinds, each fact with its near-miss twin, spread over "wrapped" filler. Its own
+    seed is drawn from 10^6 up, so it never repeats a sample PDF (101, 202, 303) or a held-out
+    document (9001 on). These documents hold what the app's documents hold and training documents
+    mostly do not: e.g. a date stated value first beside its organisation's other date stated key
+    first, which is where CompressKV's smallest layer budget drops the asked date (demo README)."""
+    kinds = rng.sample(F.KINDS, rng.randrange(5, 8))
+    title = f"{rng.choice(W.ORGS)}: {filler.heading(rng)}"
+    # About 15 tokens per stated fact come on top of the filler.
+    blocks, qa = build(title, rng.randrange(10**6, 10**9), max(300, target_tokens - 30 * len(kinds)), kinds, tok)
+    text = "\n\n".join(datagen.render_block(b, "prose", 10_000) for b in blocks)
+    qa = [q for q in qa if q["answer"] in text]
+    rng.shuffle(qa)
+    first, rest = qa[0], qa[1:]
+    messages = [{"role": "user", "content": datagen.wrap_user(text, first["question"], rng)}]
+
+    def reply_of(q):
+        return q["reply"] if reply == "sentence" else " " + q["answer"]
+
+    out = {"messages": messages, "answer": reply_of(first), "value": first["answer"], "document": text,
+           "question": first["question"], "kind": first["kind"], "followups": []}
+    for q in rest[: rng.randrange(0, max_followups + 1)]:
+        out["followups"].append({"question": q["question"], "answer": reply_of(q), "value": q["answer"]})
+    return out
+
+
 def write_spec(out, path):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=1)

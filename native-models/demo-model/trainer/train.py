@@ -222,6 +222,8 @@ def main():
                          "person or organisation (facts.other_kind_miss)")
     ap.add_argument("--dense-facts", type=float, default=0.0,
                     help="share of documents with 8-14 unrelated facts, as dense as the sample PDFs (datagen.make_document)")
+    ap.add_argument("--report-docs", type=float, default=0.0,
+                    help="share of rows (1,024 tokens or more) built like the sample PDFs (sample_docs.training_sample)")
     ap.add_argument("--value-repeats", type=float, default=0.0,
                     help="share of facts whose value holds a repeated digit or pair (facts.with_repeat)")
     ap.add_argument("--value-repeat-kinds", default=",".join(facts.REPEAT_KINDS),
@@ -337,7 +339,7 @@ def main():
                 kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
                 start_share=a.start_facts, with_question=True, reply=a.reply,
                 table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True,
-                dense_share=a.dense_facts)
+                dense_share=a.dense_facts, report_share=a.report_docs)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:

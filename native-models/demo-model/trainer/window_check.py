@@ -9,7 +9,7 @@ share (about what CompressKV keeps with well-ranked retrieval heads). With --cal
 what CompressKV keeps with that calibration: the mean over heads.json's top 4 heads of each layer,
 at the layer's error-aware budget from layer-scores.json (select_eviction.error_aware_budgets).
 Usage: /usr/bin/python3 -m trainer.window_check runs/x/checkpoint.pt [--lengths 1024,2048] [--n 12] [--budget 64]
-       [--calibration weights/calibration] [--dense 1]
+       [--calibration weights/calibration] [--dense 1] [--report 1]
 """
 
 import argparse
@@ -35,10 +35,10 @@ def value_positions(ids, value_ids):
 
 
 @torch.no_grad()
-def check(model, tok, L, n, budget, window=dataset.WINDOW, seed=5151, calibration=None, dense=0.0):
+def check(model, tok, L, n, budget, window=dataset.WINDOW, seed=5151, calibration=None, dense=0.0, report=0.0):
     """(per-head shares [layers, H], per-KV-group shares [layers, G], best 4 [(heads, share)] per
     layer, CompressKV [(layer budget, share)] per layer or None). calibration: (heads.json's
-    rankings by layer, layer scores) or None. dense: share of documents as dense as the sample PDFs."""
+    rankings by layer, layer scores) or None. dense: share of documents as dense as the sample PDFs; report: share built like them."""
     rng = random.Random(seed)
     c = model.config
     H, G = c["num_attention_heads"], c["num_key_value_heads"]
@@ -46,7 +46,8 @@ def check(model, tok, L, n, budget, window=dataset.WINDOW, seed=5151, calibratio
     group_hits = torch.zeros(c["num_hidden_layers"], G)
     scores_kept = []
     for _ in range(n):
-        ids, tgt, w, am, vm = dataset.make_batch(tok, rng, 1, L, 0.0, value_mask=True, dense_share=dense)
+        ids, tgt, w, am, vm = dataset.make_batch(tok, rng, 1, L, 0.0, value_mask=True, dense_share=dense,
+                                                 report_share=report)
         first = vm[0].nonzero().flatten()
         T = int(am[0].nonzero().flatten()[0]) + 1  # the reply's first token position = prompt length
         value = tgt[0, first].tolist()
@@ -98,6 +99,8 @@ def main():
     ap.add_argument("--calibration", default="", help="folder with heads.json and layer-scores.json")
     ap.add_argument("--dense", type=float, default=0.0,
                     help="share of documents with as many facts as a sample PDF (train.py --dense-facts)")
+    ap.add_argument("--report", type=float, default=0.0,
+                    help="share of documents built like the sample PDFs (train.py --report-docs)")
     a = ap.parse_args()
     calibration = None
     if a.calibration:
@@ -109,7 +112,8 @@ def main():
     model, _ = load_checkpoint(a.checkpoint)
     tok = bpe.Tokenizer.load(f"{a.tokenizer}/tokenizer.json")
     for L in (int(x) for x in a.lengths.split(",")):
-        hits, group_hits, best4, compress = check(model, tok, L, a.n, a.budget, calibration=calibration, dense=a.dense)
+        hits, group_hits, best4, compress = check(model, tok, L, a.n, a.budget, calibration=calibration, dense=a.dense,
+                                                 report=a.report)
         print(f"length {L}, budget {a.budget}: share of documents whose whole value is kept")
         for layer in range(len(hits)):
             heads = " ".join(f"{x:.2f}" for x in hits[layer].tolist())
