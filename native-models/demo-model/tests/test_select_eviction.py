@@ -82,8 +82,7 @@ class LayerSelectionInTheModelTest(unittest.TestCase):
         self.tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
         out = dataset.make_batch(self.tok, random.Random(5), 3, 400, 0.1, max_followups=1, with_qstart=True)
         self.ids, self.am, self.qstart = out[0], out[3], out[-1]
-        self.model = Decoder(default_config(len(self.tok.vocab) if len(self.tok.vocab) > 4096 else 4096,
-                                            layers=2, hidden=64, heads=4, kv_heads=2, intermediate=128,
+        self.model = Decoder(default_config(4096, layers=2, hidden=64, heads=4, kv_heads=2, intermediate=128,
                                             head_dim=16)).eval()
 
     def test_question_start_points_at_the_question_text(self):

@@ -255,7 +255,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             none = [-1] * len(ids_)
             ones = [1] * len(ids_)
             rows.append((ids_, wts, [False] * len(ids_), [False] * len(ids_), src_, ones, none, none, none, ones))
-            qstarts.append(-1)
+            if with_qstart:
+                qstarts.append(-1)
             continue
         if r < repeat_frac + kv_frac:
             s = recall.kv_sample(rng, max(48, target_tokens - 30 - 25 * max_followups), tok.count, 1 + max_followups, reply)
@@ -274,7 +275,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             first_val[i] = True
             i += 1
         rows.append((row[0], row[1], row[2], first_val) + row[4:])
-        qstarts.append(question_start(tok, row[0][: row[2].index(True)], s["question"]))
+        if with_qstart:
+            qstarts.append(question_start(tok, row[0][: row[2].index(True)], s["question"]))
     S = max(len(r[0]) for r in rows)
     ids = torch.full((n, S), pad_id, dtype=torch.long)
     tgt = torch.full((n, S), pad_id, dtype=torch.long)

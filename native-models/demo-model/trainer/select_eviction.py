@@ -12,12 +12,25 @@ The question turn (the row's last `tail` prompt positions) is kept whole, as the
 No gradient flows through the choice; the model learns to answer from what a real selection keeps.
 """
 
+import json
+import os
+
 import torch
 import torch.nn.functional as Fn
 
 from . import eviction
 
 WINDOW, KERNEL = 8, 5
+
+
+def load_calibration(folder):
+    """(per-layer head rankings, best first, from heads.json; layer scores from layer-scores.json)
+    of a calibration folder written by the app's `calibrate` (e.g. weights/calibration)."""
+    with open(os.path.join(folder, "heads.json")) as f:
+        ranked = {int(k): v for k, v in json.load(f).items()}
+    with open(os.path.join(folder, "layer-scores.json")) as f:
+        scores = json.load(f)["avg_score"]
+    return [ranked[k] for k in sorted(ranked)], scores
 
 
 def error_aware_budgets(scores, budget, minimum=32):
@@ -132,8 +145,9 @@ class LayerSelection:
 
 
 def plans(rows, layers, heads, layer_scores, gen, budgets=(64, 128, 256, 256, 512), compress_share=0.7):
-    """One LayerSelection per layer for rows [(b, t0, t1, tail)]: each row draws a budget and a
-    method (CompressKV with the calibration's top-4 heads and error-aware budgets, else SnapKV)."""
+    """Per layer, the LayerSelection rows [(b, t0, t1, tail, plan)] for rows [(b, t0, t1, tail)]:
+    each row draws a budget and a method (CompressKV with the calibration's top-4 heads and
+    error-aware budgets, else SnapKV)."""
     per_layer = [[] for _ in range(layers)]
     for b, t0, t1, tail in rows:
         B = budgets[int(torch.randint(len(budgets), (1,), generator=gen))]

@@ -295,11 +295,7 @@ def main():
     r_min, r_max = (float(x) for x in a.evict_keep.split(","))
     evict_gen = torch.Generator().manual_seed(a.seed)
     if a.evict_select:
-        with open(os.path.join(a.evict_calibration, "heads.json")) as f:
-            srh = {int(k): v for k, v in json.load(f).items()}
-        with open(os.path.join(a.evict_calibration, "layer-scores.json")) as f:
-            layer_scores = json.load(f)["avg_score"]
-        srh = [srh[l] for l in range(cfg["num_hidden_layers"])]
+        srh, layer_scores = select_eviction.load_calibration(a.evict_calibration)
         select_budgets = tuple(int(x) for x in a.evict_budgets.split(","))
     # The rows not picked for selection are evicted at random with the rate that keeps --evict overall.
     p_random = a.evict * (1 - a.evict_select) / (1 - a.evict * a.evict_select) if a.evict < 1 else a.evict

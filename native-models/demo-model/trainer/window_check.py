@@ -13,8 +13,6 @@ Usage: /usr/bin/python3 -m trainer.window_check runs/x/checkpoint.pt [--lengths 
 """
 
 import argparse
-import json
-import os
 import random
 
 import torch
@@ -102,12 +100,7 @@ def main():
     ap.add_argument("--report", type=float, default=0.0,
                     help="share of documents built like the sample PDFs (train.py --report-docs)")
     a = ap.parse_args()
-    calibration = None
-    if a.calibration:
-        with open(os.path.join(a.calibration, "heads.json")) as f:
-            ranked = {int(k): v for k, v in json.load(f).items()}
-        with open(os.path.join(a.calibration, "layer-scores.json")) as f:
-            calibration = ([ranked[k] for k in sorted(ranked)], json.load(f)["avg_score"])
+    calibration = select_eviction.load_calibration(a.calibration) if a.calibration else None
     torch.set_num_threads(a.threads)
     model, _ = load_checkpoint(a.checkpoint)
     tok = bpe.Tokenizer.load(f"{a.tokenizer}/tokenizer.json")
