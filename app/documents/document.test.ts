@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { PAGE_SEPARATOR, createDocument, pageIndexAt } from './document';
+import { PAGE_SEPARATOR, createDocument, pageIndexAt, pageSeparator } from './document';
 
 const page = (text: string, boxes: Float32Array | null = null) => ({
   text,
@@ -16,6 +16,23 @@ describe('createDocument', () => {
     expect(Array.from(doc.pageStarts)).toEqual([0, 5, 7]);
     doc.pages.forEach((p) => expect(doc.text.slice(p.start, p.start + p.text.length)).toBe(p.text));
     expect(doc.pages.map((p) => p.number)).toEqual([1, 2, 3]);
+  });
+
+  it('joins a sentence that runs on over a page break with a space, not a paragraph break', () => {
+    const doc = createDocument('a.pdf', 'pdf', [
+      page('The report on the'),
+      page('lake was read, and'),
+      page('then filed.'),
+      page('Next page.'),
+      page('1. Item,'),
+      page('Capital'),
+    ]);
+    expect(doc.text).toBe(
+      `The report on the lake was read, and then filed.${PAGE_SEPARATOR}Next page.` +
+        `${PAGE_SEPARATOR}1. Item,${PAGE_SEPARATOR}Capital`,
+    );
+    doc.pages.forEach((p) => expect(doc.text.slice(p.start, p.start + p.text.length)).toBe(p.text));
+    expect(pageSeparator('ends in é', 'ça continue')).toBe(' ');
   });
 
   it('rejects boxes that do not have four values per character', () => {

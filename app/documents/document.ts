@@ -10,9 +10,20 @@ export type DocumentKind = 'pdf' | 'text' | 'markdown';
 /** Text inserted between pages in the full text; belongs to no page's text. */
 export const PAGE_SEPARATOR = '\n\n';
 
+/**
+ * What goes between two pages in the full text: a space where a sentence runs on over the page
+ * break (the page before ends in a lower-case letter or a comma and the next starts with a
+ * lower-case letter), else PAGE_SEPARATOR. A paragraph break in the middle of a sentence reads
+ * to a language model as two fragments.
+ */
+export function pageSeparator(before: string, after: string): string {
+  return /[\p{Ll},]$/u.test(before) && /^\p{Ll}/u.test(after) ? ' ' : PAGE_SEPARATOR;
+}
+
 export type DocumentWarningCode =
   | 'hyphenation-joined'
   | 'ligatures-normalised'
+  | 'running-lines'
   | 'empty-pages'
   | 'forms-ignored'
   | 'javascript-ignored'
@@ -62,7 +73,7 @@ export interface IngestedDocument {
   name: string;
   kind: DocumentKind;
   pages: DocumentPage[];
-  /** Page texts joined with PAGE_SEPARATOR. */
+  /** Page texts joined with pageSeparator(). */
   text: string;
   /** pageStarts[i] = pages[i].start; kept as one array for fast span -> page lookups. */
   pageStarts: Int32Array;
@@ -78,19 +89,18 @@ export function createDocument(
 ): IngestedDocument {
   const pageStarts = new Int32Array(inputs.length);
   const pages: DocumentPage[] = [];
-  let offset = 0;
+  let text = '';
   inputs.forEach((input, i) => {
     if (input.boxes && input.boxes.length !== input.text.length * 4) {
       throw new Error(
         `Page ${i + 1} of ${name}: ${input.boxes.length} box values for ${input.text.length} characters (need 4 each).`,
       );
     }
-    if (i > 0) offset += PAGE_SEPARATOR.length;
-    pageStarts[i] = offset;
-    pages.push({ ...input, number: i + 1, start: offset });
-    offset += input.text.length;
+    if (i > 0) text += pageSeparator(inputs[i - 1]!.text, input.text);
+    pageStarts[i] = text.length;
+    pages.push({ ...input, number: i + 1, start: text.length });
+    text += input.text;
   });
-  const text = inputs.map((p) => p.text).join(PAGE_SEPARATOR);
   return { name, kind, pages, text, pageStarts, warnings };
 }
 

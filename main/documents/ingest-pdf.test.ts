@@ -48,6 +48,27 @@ describe('PDF ingestion of the generated corpus', () => {
     expect((await ingestBytes(bytes, 'again.pdf')).text).toBe(doc.text);
   });
 
+  it('leaves out running headers and footers and joins a sentence split by a page break', async () => {
+    const doc = await ingestGenerated('running.pdf', corpus.runningHeadersPdf());
+    expect(doc.pages.map((p) => p.text)).toEqual(
+      corpus.RUNNING_HEADER_PAGES.map(
+        ([top, bottom]) => `${top}\n\nSee the table below.\n\n${bottom}`,
+      ),
+    );
+    for (const sentence of [
+      'The survey of the harbour wall was finished.',
+      'In the spring, the report was filed.',
+      'Nobody read it, and it was lost.',
+    ]) {
+      expect(doc.text).toContain(sentence);
+    }
+    expect(doc.text).not.toMatch(/Annual Report|Page \d of 4/);
+    const warning = doc.warnings.find((w) => w.code === 'running-lines');
+    expect(warning?.pages).toEqual([1, 2, 3, 4]);
+    expect(warning?.message).toContain('"Harbour Authority: Annual Report"');
+    expectBoxesOnPages(doc);
+  });
+
   it('keeps pages, paragraphs and offsets, and joins the lines a paragraph was wrapped into', async () => {
     const doc = await ingestGenerated('simple.pdf', corpus.simplePdf());
     expect(doc.kind).toBe('pdf');

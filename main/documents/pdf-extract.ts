@@ -11,6 +11,7 @@ import {
 } from '../../app/documents/document';
 import { resolveLimits, type IngestOptions } from '../../app/documents/ingest-options';
 import { layoutPage } from './layout/page-layout';
+import { removeRunningLines } from './layout/running-lines';
 import { openPdf } from './pdf-loader';
 import { pdfWarnings } from './pdf-warnings';
 
@@ -87,14 +88,16 @@ export async function extractPdf(
           'probably scanned images. OCR is not included: run it through an OCR tool to add a text layer, then open it again.',
       );
     }
+    const body = removeRunningLines(pages);
     const warnings: DocumentWarning[] = await pdfWarnings(pdf, {
       pages,
       failed,
       joined,
       ligatures,
       truncated,
+      runningLines: body.removed,
     });
-    return createDocument(name, 'pdf', pages, warnings);
+    return createDocument(name, 'pdf', body.pages, warnings);
   } finally {
     await pdf.destroy();
   }

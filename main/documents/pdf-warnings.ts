@@ -3,6 +3,7 @@
  */
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { DocumentWarning, PageInput } from '../../app/documents/document';
+import type { RunningLine } from './layout/running-lines';
 
 export interface ExtractionFacts {
   pages: PageInput[];
@@ -12,6 +13,8 @@ export interface ExtractionFacts {
   joined: string[];
   ligatures: number;
   truncated: boolean;
+  /** Page headers and footers left out of the text (layout/running-lines.ts). */
+  runningLines: RunningLine[];
 }
 
 const MAX_LISTED = 20;
@@ -20,7 +23,8 @@ const listPages = (pages: number[]): string =>
   pages.slice(0, MAX_LISTED).join(', ') +
   (pages.length > MAX_LISTED ? `, ... (${pages.length} in all)` : '');
 
-/** Warnings for the reader: pages without text, joined words, forms and scripts ignored. */
+/** Warnings for the reader: pages without text, joined words, page headers left out, forms and
+ * scripts ignored. */
 export async function pdfWarnings(
   pdf: PDFDocumentProxy,
   facts: ExtractionFacts,
@@ -56,6 +60,20 @@ export async function pdfWarnings(
     out.push({
       code: 'hyphenation-joined',
       message: `Joined ${facts.joined.length} word${facts.joined.length === 1 ? '' : 's'} hyphenated at line ends (e.g. ${examples}).`,
+    });
+  }
+  if (facts.runningLines.length > 0) {
+    const pages = [...new Set(facts.runningLines.flatMap((l) => l.pages))].sort((a, b) => a - b);
+    const examples = facts.runningLines
+      .slice(0, 3)
+      .map((l) => `"${l.example}"`)
+      .join(', ');
+    out.push({
+      code: 'running-lines',
+      message:
+        `Left out page headers and footers repeated on ${pages.length} pages (e.g. ${examples}); ` +
+        'they would cut sentences at every page break.',
+      pages,
     });
   }
   if (facts.ligatures > 0) {

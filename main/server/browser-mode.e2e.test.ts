@@ -219,7 +219,10 @@ describe('browser mode end to end', () => {
     await page.mouse.move(box.x + box.width - 2, y);
     await page.mouse.down();
     await page.mouse.move(box.x + 2, y, { steps: 6 });
-    await expect.poll(() => canvasPixels('.pdf-tint-canvas', 'tinted')).toBeLessThan(full);
+    // A loaded machine may take a few seconds to score and draw the preview.
+    await expect
+      .poll(() => canvasPixels('.pdf-tint-canvas', 'tinted'), { timeout: 15_000 })
+      .toBeLessThan(full);
     await page.mouse.up();
     await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 60_000 });
     await region.getByRole('button', { name: 'Next page' }).click();

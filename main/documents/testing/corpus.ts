@@ -17,6 +17,30 @@ export function simplePdf(): Promise<Uint8Array> {
   });
 }
 
+/**
+ * Four pages with a running header and a numbered footer, a sentence that runs on over three of
+ * the page breaks, and a body line repeated in the middle of every page (content, kept).
+ */
+export const RUNNING_HEADER_PAGES = [
+  ['Section A opens here.', 'The survey of the'],
+  ['harbour wall was finished.', 'In the spring, the'],
+  ['report was filed.', 'Nobody read it, and'],
+  ['it was lost.', 'The end.'],
+] as const;
+
+export function runningHeadersPdf(): Promise<Uint8Array> {
+  return pdfkitBytes((doc) => {
+    RUNNING_HEADER_PAGES.forEach(([top, bottom], i) => {
+      if (i > 0) doc.addPage();
+      doc.fontSize(9).text('Harbour Authority: Annual Report', 72, 40);
+      doc.fontSize(12).text(top, 72, 120);
+      doc.text('See the table below.', 72, 300);
+      doc.text(bottom, 72, 600);
+      doc.fontSize(9).text(`Page ${i + 1} of 4`, 72, 690);
+    });
+  });
+}
+
 /** Text in columns: a full-width title, two explicit columns, a full-width footer. */
 export function twoColumnPdf(): Promise<Uint8Array> {
   return pdfkitBytes((doc) => {
