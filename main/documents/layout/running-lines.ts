@@ -95,24 +95,28 @@ export function removeRunningLines(pages: readonly PageInput[]): RunningLinesRes
   return { pages: out, removed: [...removed.values()] };
 }
 
-/** The page's non-empty lines, keyed by their masked text; `fits` when one may be furniture. */
-function pageLines(page: PageInput): Line[] {
+/**
+ * The page's non-empty lines; those within EDGE_LINES of either edge (the only ones that can be
+ * candidates) are described, keyed by their masked text and `fits` when one may be furniture,
+ * the rest are null.
+ */
+function pageLines(page: PageInput): (Line | null)[] {
   const { text, boxes } = page;
-  const body = boxes ? medianHeight(boxes, 0, text.length) : 0;
-  const out: Line[] = [];
+  const spans: [number, number][] = [];
   let start = 0;
   for (const part of text.split('\n')) {
-    if (/\S/.test(part)) {
-      const end = start + part.length;
-      const exact = part.trim().replace(/\s+/g, ' ').toLowerCase();
-      const key = exact.replace(/\d+/g, '#');
-      const numbers = (exact.match(/\d+/g) ?? []).map(Number);
-      const small = !boxes || medianHeight(boxes, start, end) <= body * MAX_HEIGHT_RATIO;
-      out.push({ start, end, key, exact, numbers, fits: key.length <= MAX_LENGTH && small });
-    }
+    if (/\S/.test(part)) spans.push([start, start + part.length]);
     start += part.length + 1;
   }
-  return out;
+  const body = boxes ? medianHeight(boxes, 0, text.length) : 0;
+  return spans.map(([start, end], i) => {
+    if (i >= EDGE_LINES && i < spans.length - EDGE_LINES) return null;
+    const exact = text.slice(start, end).trim().replace(/\s+/g, ' ').toLowerCase();
+    const key = exact.replace(/\d+/g, '#');
+    const numbers = (exact.match(/\d+/g) ?? []).map(Number);
+    const small = !boxes || medianHeight(boxes, start, end) <= body * MAX_HEIGHT_RATIO;
+    return { start, end, key, exact, numbers, fits: key.length <= MAX_LENGTH && small };
+  });
 }
 
 /** Median glyph height of text[from, to) (inserted characters have none), 0 when there is none. */
