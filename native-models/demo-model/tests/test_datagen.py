@@ -41,6 +41,52 @@ class DatagenTest(unittest.TestCase):
                 self.assertIn(f.value, facts._fmt(t, f))
             self.assertIn(f.value, facts.record(f))
 
+    def test_shared_key_parts_name_what_a_stated_twin_has_in_common_with_the_asked_fact(self):
+        rng = random.Random(8)
+        target = facts.make_fact(rng, "stock")
+
+        def twin(**slots):
+            f = facts.make_fact(rng, "stock")
+            while f.value == target.value or any(f.slots[k] == target.slots[k] for k in ("city", "mat")):
+                f = facts.make_fact(rng, "stock")
+            f.slots.update(slots)
+            return f
+
+        same_town = twin(city=target.slots["city"])
+        same_material = twin(mat=target.slots["mat"])
+        stranger = twin()
+        home = facts.make_fact(rng, "home")
+        text = " ".join(f.value for f in (target, same_town, stranger, home))
+        doc = {"target": target, "facts": [target, same_town, same_material, stranger, home]}
+        # The material twin's value is not in the text: it does not count.
+        self.assertEqual(datagen.shared_key_parts(doc, text), ["city"])
+        self.assertEqual(datagen.shared_key_parts(doc, text + " " + same_material.value), ["city", "mat"])
+        self.assertEqual(datagen.shared_key_parts({"target": target, "facts": [target, stranger]}, text), [])
+        # A one-part key has no near-miss twin.
+        self.assertEqual(datagen.shared_key_parts({"target": home, "facts": [home, target]}, text), [])
+        # Samples carry it for their asked fact.
+        seen = set()
+        for i in range(12):
+            s = datagen.make_sample(random.Random(i), 400, kind_weights={"stock": 1e6}, table_share=1.0)
+            self.assertEqual(s["kind"], "stock")
+            self.assertTrue(set(s["shared"]) <= {"city", "mat"})
+            seen.update(s["shared"])
+        self.assertEqual(seen, {"city", "mat"})
+
+    def test_stock_reply_forms_restate_the_town_or_both_key_parts_before_the_value(self):
+        self.addCleanup(facts.set_stock_reply, "town")
+        f = facts.make_fact(random.Random(4), "stock")
+        city, mat, v = f.slots["city"], f.slots["mat"], f.value
+        town = datagen.answer_text(f)
+        self.assertTrue(town.startswith(f"The depot in {city} holds {v}"), town)
+        facts.set_stock_reply("keys")
+        keys = datagen.answer_text(f)
+        self.assertEqual(keys, f"The stock of {mat} at the depot in {city} is {v} {f.slots['unit']}.")
+        with self.assertRaisesRegex(ValueError, "unknown stock reply"):
+            facts.set_stock_reply("material")
+        facts.set_stock_reply("town")
+        self.assertEqual(datagen.answer_text(f), town)
+
     def test_lengths_follow_the_target(self):
         tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
         rng = random.Random(11)

@@ -111,6 +111,30 @@ class AttentionLossTest(unittest.TestCase):
         self.assertAlmostEqual(two.item(), (prev + second) / 2, places=4)
 
 
+    def test_window_loss_counts_only_the_attention_inside_each_rows_window(self):
+        import math
+
+        import torch
+
+        from trainer.train import window_loss
+
+        S = 8
+        probs = [torch.zeros(1, 2, S, S) for _ in range(2)]
+        # Layer 0 head 1: each row i puts 0.6 on i-3 and 0.4 on itself.
+        for i in range(S):
+            probs[0][0, 1, i, i] = 0.4
+            if i >= 3:
+                probs[0][0, 1, i, i - 3] = 0.6
+        # Window i-4..i-2 holds the 0.6 (rows 4..7); the head's own column never counts.
+        self.assertAlmostEqual(window_loss(probs, [(0, 1, 2, 4)]).item(), -math.log(0.6 + 1e-6), places=5)
+        # A window that misses the attended column: nothing inside, a large loss.
+        self.assertGreater(window_loss(probs, [(0, 1, 4, 6)]).item(), 10)
+        # Another head (all zeros) is read separately and averaged in.
+        both = window_loss(probs, [(0, 1, 2, 4), (1, 0, 1, 2)])
+        self.assertAlmostEqual(both.item(), (-math.log(0.6 + 1e-6) - math.log(1e-6)) / 2, places=4)
+        # A window longer than the sequence contributes nothing.
+        self.assertEqual(window_loss(probs, [(0, 1, 2, S)]).item(), 0.0)
+
     def test_chain_loss_reads_each_head_on_its_own_targets(self):
         import math
 

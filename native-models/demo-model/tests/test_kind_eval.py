@@ -5,7 +5,7 @@ import _path
 if _path.HAVE_TORCH:
     import torch
     from trainer import bpe
-    from trainer.kind_eval import checked_reply, kind_accuracy, reply_correct
+    from trainer.kind_eval import checked_reply, kind_accuracy, kind_breakdown, reply_correct, twin_class
 
 
 class NextTokenOracle:
@@ -46,14 +46,24 @@ class KindEvalTest(unittest.TestCase):
 
         self.assertEqual(kind_accuracy(model, tok, "stock", 3, 300, 1.0, 7), 0.0)
         self.assertEqual(len(seen), 3)
+        # Split by twin: every sample counted once, none right, under the names twin_class gives.
+        parts = kind_breakdown(model, tok, "stock", 6, 300, 1.0, 7)
+        self.assertEqual(sum(m for _, m in parts.values()), 6)
+        self.assertEqual(sum(r for r, _ in parts.values()), 0)
+        self.assertTrue(set(parts) <= {"no twin", "shares city", "shares mat", "shares city+mat"})
         self.assertTrue(all("depot in" in s for s in seen))  # every stock question names the depot
         with self.assertRaisesRegex(ValueError, "unknown kind"):
             kind_accuracy(model, tok, "colour", 1, 300, 1.0, 7)
 
+    def test_twin_class_names_the_shared_key_parts(self):
+        self.assertEqual(twin_class({"shared": []}), "no twin")
+        self.assertEqual(twin_class({"shared": ["city"]}), "shares city")
+        self.assertEqual(twin_class({"shared": ["city", "mat"]}), "shares city+mat")
+
     def test_checked_reply_stops_after_the_value(self):
         tok = bpe.Tokenizer.load(f"{_path.WEIGHTS}/tokenizer.json")
-        answer = "The depot in Eldwick holds 23 drums of coal."
+        answer = "The stock of coal at the depot in Eldwick is 23 drums."
         head = checked_reply(tok, answer, "23")
-        self.assertEqual(tok.decode(head), "The depot in Eldwick holds 23")
+        self.assertEqual(tok.decode(head), "The stock of coal at the depot in Eldwick is 23")
         self.assertEqual(tok.encode(answer)[:len(head)], head)
         self.assertEqual(checked_reply(tok, answer, "99"), tok.encode(answer))

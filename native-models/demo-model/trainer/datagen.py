@@ -221,6 +221,16 @@ def wrap_user(document, question, rng):
     return f"{document}\n\nAnswer using the document above. {question}"
 
 
+def shared_key_parts(doc, text):
+    """The key parts (facts.KEY_SLOTS names, e.g. ["city"]) that the asked fact shares with another
+    fact of its kind stated in the text: its near-miss twins ("coal (Eldwick)" beside "candles
+    (Eldwick)" shares "city"). Empty for kinds with a one-part key and for documents without twins."""
+    target = doc["target"]
+    parts = F.KEY_SLOTS.get(target.kind, [])
+    twins = [f for f in doc["facts"][1:] if f.kind == target.kind and f.value in text]
+    return [p for p in parts if any(f.slots[p] == target.slots[p] for f in twins)]
+
+
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
                 start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0, dense_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
@@ -241,7 +251,8 @@ def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=No
         messages.append({"role": "system", "content": rng.choice(SYSTEM_PROMPTS)})
     messages.append({"role": "user", "content": wrap_user(text, q, rng)})
     out = {"messages": messages, "answer": answer_text(doc["target"], reply), "value": doc["target"].value,
-           "document": text, "question": q, "kind": doc["target"].kind, "followups": []}
+           "document": text, "question": q, "kind": doc["target"].kind, "shared": shared_key_parts(doc, text),
+           "followups": []}
     if max_followups > 0:
         others = [f for f in doc["facts"][1:] if f.value in text]
         rng.shuffle(others)

@@ -218,6 +218,13 @@ RECORDS = {
     "magic": "Special magic number for {city}: {v}",
 }
 
+# Stock reply forms (set_stock_reply). "town", the shipped one, restates only the town before the
+# value; "keys" restates both key parts first, as role and date replies do (session 15's try).
+STOCK_REPLIES = {
+    "town": "The depot in {city} holds {v} {unit} of {mat}.",
+    "keys": "The stock of {mat} at the depot in {city} is {v} {unit}.",
+}
+
 # The model's reply: the key restated from the question, then the value copied from the document.
 # Restating the key first makes the copy an induction step (the tokens just before the value in
 # the reply often match those before it in the document), which small models learn quickly.
@@ -229,7 +236,7 @@ ANSWERS = {
     "code": "The access code for the {thing} is {v}.",
     "role": "The {role} of the {org} is {v}.",
     "home": "The home town of {name} is {v}.",
-    "stock": "The depot in {city} holds {v} {unit} of {mat}.",
+    "stock": STOCK_REPLIES["town"],
     "date": "The {event} of the {org} took place on {v}.",
     "budget": "The budget of Project {proj} is {v} dollars.",
     "password": "The password chosen by {name} is {v}.",
@@ -237,6 +244,14 @@ ANSWERS = {
     "badge": "The badge number of {name} is {v}.",
     "magic": "The special magic number for {city} is {v}.",
 }
+
+
+def set_stock_reply(form):
+    """Words stock replies with STOCK_REPLIES[form] from now on (train.py / kind_eval --stock-reply)."""
+    if form not in STOCK_REPLIES:
+        raise ValueError(f"unknown stock reply {form!r}; forms: {', '.join(STOCK_REPLIES)}")
+    ANSWERS["stock"] = STOCK_REPLIES[form]
+
 
 QUESTIONS = {
     "code": ["What is the access code for the {thing}?", "Which code opens the {thing}?"],

@@ -4,9 +4,12 @@ For each kind, documents of one length whose asked fact is of that kind (with th
 twins) are generated; the prompt plus the reference reply go through the model once, and a
 sample counts when the greedy token at every reply position equals the reference (one forward
 pass per sample, so it is fast enough to compare checkpoints on 2 cores). Only the reply up to
-the end of the value is checked: what follows it can be absent from a table (a stock row gives no
-unit, the reply says "23 drums of coal"). `--table-share 1` puts
+the end of the value is checked (a stock reply's unit after it is not part of the lookup).
+`--table-share 1` puts
 the asked fact and its twins in a table, as the sample PDFs hold roles, stock and some codes.
+Each kind's count is split by which key part the asked fact shares with a near-miss twin
+(twin_class): a model that matches only the key word next to the value gets "shares city" stock
+rows wrong and "shares mat" ones right.
 Usage: /usr/bin/python3 -m trainer.kind_eval --weights weights --kinds role,code,stock,date --n 16
 """
 
@@ -42,18 +45,33 @@ def reply_correct(model, prompt_ids, reply_ids):
     return predicted == list(reply_ids)
 
 
-def kind_accuracy(model, tok, kind, n, length, table_share, seed):
-    """Share of n generated samples asking about `kind` whose reply is predicted exactly."""
+def twin_class(sample):
+    """How the asked fact's near-miss twins differ from it: "shares city" when a twin has the same
+    town (so the other key part must be matched), "shares city+mat" when twins share each part,
+    "no twin" when none shares a key part."""
+    return "shares " + "+".join(sample["shared"]) if sample["shared"] else "no twin"
+
+
+def kind_breakdown(model, tok, kind, n, length, table_share, seed):
+    """{twin_class: [right, asked]} over n generated samples asking about `kind`: a sample is right
+    when its reply is predicted exactly up to the end of the value."""
     if kind not in F.KINDS:
         raise ValueError(f"unknown kind {kind!r}; kinds: {', '.join(F.KINDS)}")
     rng = random.Random(f"{seed}:{kind}")
     weights = {k: (1.0 if k == kind else 0.0) for k in F.KINDS}
-    right = 0
+    out = {}
     for _ in range(n):
         s = datagen.make_sample(rng, length - 45, tok.count, kind_weights=weights, table_share=table_share)
         reply = checked_reply(tok, s["answer"], s["value"])
-        right += reply_correct(model, tok.encode(render_chat(s["messages"], True)), reply)
-    return right / n
+        cell = out.setdefault(twin_class(s), [0, 0])
+        cell[0] += reply_correct(model, tok.encode(render_chat(s["messages"], True)), reply)
+        cell[1] += 1
+    return out
+
+
+def kind_accuracy(model, tok, kind, n, length, table_share, seed):
+    """Share of n generated samples asking about `kind` whose reply is predicted exactly."""
+    return sum(r for r, _ in kind_breakdown(model, tok, kind, n, length, table_share, seed).values()) / n
 
 
 def main():
@@ -65,14 +83,20 @@ def main():
     ap.add_argument("--table-share", type=float, default=1.0,
                     help="share of samples whose fact is in a table (kinds with a table form)")
     ap.add_argument("--seed", type=int, default=4242)
+    ap.add_argument("--stock-reply", default="town", choices=sorted(F.STOCK_REPLIES),
+                    help="the stock reply form the weights were trained on (train.py --stock-reply)")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    F.set_stock_reply(a.stock_reply)
     model, tok = load(a.weights)
     report, t0 = {}, time.time()
     for kind in a.kinds.split(","):
-        report[kind] = kind_accuracy(model, tok, kind, a.n, a.length, a.table_share, a.seed)
-        print(f"{kind}: {round(report[kind] * a.n)}/{a.n} replies right to the value ({time.time() - t0:.0f}s)", flush=True)
+        parts = kind_breakdown(model, tok, kind, a.n, a.length, a.table_share, a.seed)
+        report[kind] = sum(r for r, _ in parts.values()) / a.n
+        split = ", ".join(f"{c} {r}/{m}" for c, (r, m) in sorted(parts.items()))
+        print(f"{kind}: {round(report[kind] * a.n)}/{a.n} replies right to the value ({split}; {time.time() - t0:.0f}s)",
+              flush=True)
     print(json.dumps(report))
 
 

@@ -136,6 +136,27 @@ def attention_loss(probs, src, sup_heads, spans=None, offset_heads=((0, 0, 1),))
     return sum(terms) / len(terms) if terms else probs[0].new_zeros(())
 
 
+def window_loss(probs, window_heads):
+    """Attention supervision of window heads: -log of the attention that a head puts on positions
+    i-hi..i-lo together, at every position i >= hi. window_heads lists (layer, head, lo, hi).
+
+    Where inside the window the head looks is left to the rest of the loss. Meant for layer 0, so
+    that a value's own position carries the words a few tokens before it: in the table row "coal
+    (Eldwick)    23 drums" the material is five tokens before the " 2", and retrieval heads that
+    match only the town cannot tell it from the candles row of the same depot."""
+    terms = []
+    for layer, head, lo, hi in window_heads:
+        p = probs[layer][:, head]
+        s = p.shape[-1]
+        if s <= hi:
+            continue
+        rows = torch.arange(hi, s, device=p.device)
+        cols = rows[:, None] - torch.arange(lo, hi + 1, device=p.device)[None, :]
+        inside = p[:, rows[:, None], cols].sum(-1)
+        terms.append(-(inside + 1e-6).log().mean())
+    return sum(terms) / len(terms) if terms else probs[0].new_zeros(())
+
+
 def chain_loss(probs, carry, read, carry_heads, read_heads):
     """Attention supervision of value-first facts (dataset._chat_row "chain"): carry_heads attend
     from a key's last token to the value's first token, read_heads from the reply and the
@@ -228,6 +249,8 @@ def main():
                     help="share of facts whose value holds a repeated digit or pair (facts.with_repeat)")
     ap.add_argument("--value-repeat-kinds", default=",".join(facts.REPEAT_KINDS),
                     help="fact kinds whose values --value-repeats touches")
+    ap.add_argument("--stock-reply", default="town", choices=sorted(facts.STOCK_REPLIES),
+                    help="how stock replies are worded (facts.STOCK_REPLIES)")
     ap.add_argument("--kind-weights", default="", help="e.g. role:2 - how often documents ask about each fact kind")
     ap.add_argument("--length-mix", default="",
                     help="e.g. 4096:0.25,2048:0.4,1024:0.35 - draw lengths from this mix instead of the curriculum")
@@ -235,6 +258,8 @@ def main():
                     help="start from this checkpoint.pt or exported folder (e.g. weights): its weights, fresh optimizer, step 0")
     ap.add_argument("--offset-heads", default="0:0:1",
                     help="layer:head:k list of heads taught to attend to position i-k (see attention_loss)")
+    ap.add_argument("--window-heads", default="",
+                    help="layer:head:lo:hi list of heads taught to attend within positions i-hi..i-lo (see window_loss)")
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
 
@@ -282,6 +307,7 @@ def main():
         return [tuple(int(x) for x in p.split(":")) for p in spec.split(",") if p]
 
     offset_heads = heads(a.offset_heads)
+    window_heads = heads(a.window_heads)
     sup_heads, carry_heads, read_heads, question_heads = (heads(x) if a.attn_sup else [] for x in
                                                           (a.sup_heads, a.carry_heads, a.read_heads, a.question_heads))
     n_params = sum(p.numel() for p in model.parameters())
@@ -292,6 +318,7 @@ def main():
     mix = parse_mix(a.length_mix) if a.length_mix else None
     kind_weights = {k: float(w) for k, w in (p.split(":") for p in a.kind_weights.split(","))} if a.kind_weights else None
     facts.set_value_repeats(a.value_repeats, a.value_repeat_kinds.split(","))
+    facts.set_stock_reply(a.stock_reply)
     r_min, r_max = (float(x) for x in a.evict_keep.split(","))
     evict_gen = torch.Generator().manual_seed(a.seed)
     if a.evict_select:
@@ -327,7 +354,7 @@ def main():
         micro_n = max(1, a.micro_tokens // L)
         n_micro = max(1, a.step_tokens // (micro_n * L))
         opt.zero_grad(set_to_none=True)
-        tot_loss, tot_ans, tot_aux, tot_chain, tot_q, step_tok = 0.0, 0.0, 0.0, 0.0, 0.0, 0
+        tot_loss, tot_ans, tot_aux, tot_chain, tot_q, tot_window, step_tok = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0
         for _ in range(n_micro):
             ids, tgt, w, am, src, spans, carry, read, ask, ask_spans, qstart = dataset.make_batch(
                 tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups, value_weight=a.value_weight,
@@ -361,6 +388,10 @@ def main():
                 aux = attention_loss(probs, src, sup_heads, spans, offset_heads)
                 tot_aux += aux.item() / n_micro
                 loss = loss + a.attn_sup * aux
+                if window_heads:
+                    wl = window_loss(probs, window_heads)
+                    tot_window += wl.item() / n_micro
+                    loss = loss + a.attn_sup * wl
                 if carry_heads or read_heads:
                     ch = chain_loss(probs, carry, read, carry_heads, read_heads)
                     tot_chain += ch.item() / n_micro
@@ -384,6 +415,7 @@ def main():
             dt = time.time() - t_last
             log({"step": step, "len": L, "progress": round(progress(), 4), "loss": round(tot_loss, 4), "answer_loss": round(tot_ans, 4), "attn_loss": round(tot_aux, 4),
                  "chain_loss": round(tot_chain, 4), "question_loss": round(tot_q, 4),
+                 "window_loss": round(tot_window, 4),
                  "lr": round(opt.param_groups[0]["lr"], 6), "tok_per_s": round(tok_last / dt, 1), "tokens": tokens_seen})
             t_last, tok_last = time.time(), 0
         evaluated = step % a.eval_every == 0 or time.time() - t_eval > 60 * a.eval_minutes
