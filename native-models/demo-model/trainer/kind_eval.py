@@ -69,9 +69,14 @@ def kind_breakdown(model, tok, kind, n, length, table_share, seed):
     return out
 
 
+def right_share(parts):
+    """The share of all samples in a kind_breakdown result that were right."""
+    return sum(r for r, _ in parts.values()) / sum(m for _, m in parts.values())
+
+
 def kind_accuracy(model, tok, kind, n, length, table_share, seed):
     """Share of n generated samples asking about `kind` whose reply is predicted exactly."""
-    return sum(r for r, _ in kind_breakdown(model, tok, kind, n, length, table_share, seed).values()) / n
+    return right_share(kind_breakdown(model, tok, kind, n, length, table_share, seed))
 
 
 def main():
@@ -93,7 +98,7 @@ def main():
     report, t0 = {}, time.time()
     for kind in a.kinds.split(","):
         parts = kind_breakdown(model, tok, kind, a.n, a.length, a.table_share, a.seed)
-        report[kind] = sum(r for r, _ in parts.values()) / a.n
+        report[kind] = right_share(parts)
         split = ", ".join(f"{c} {r}/{m}" for c, (r, m) in sorted(parts.items()))
         print(f"{kind}: {round(report[kind] * a.n)}/{a.n} replies right to the value ({split}; {time.time() - t0:.0f}s)",
               flush=True)
