@@ -135,6 +135,45 @@ class AttentionLossTest(unittest.TestCase):
         # A window longer than the sequence contributes nothing.
         self.assertEqual(window_loss(probs, [(0, 1, 2, S)]).item(), 0.0)
 
+    def test_line_starts_point_each_position_at_the_first_token_after_the_last_newline(self):
+        import torch
+
+        from trainer.train import line_starts
+
+        NL, NL2 = 9, 7  # two newline token ids, as the tokenizer has ("\n" merged and the raw byte)
+        ids = torch.tensor([[5, 6, NL, 1, 2, 3, NL2, NL, 4, 4],
+                            [NL, 1, 1, 1, 1, 1, 1, 1, 1, 1]])
+        got = line_starts(ids, [NL, NL2])
+        # Row 0: line 0..2 (the newline ends its own line), 3..6, an empty line 7, then 8..9.
+        self.assertEqual(got[0].tolist(), [0, 0, 0, 3, 3, 3, 3, 7, 8, 8])
+        self.assertEqual(got[1].tolist(), [0] + [1] * 9)
+
+    def test_line_loss_reads_the_line_start_column_within_reach_only(self):
+        import math
+
+        import torch
+
+        from trainer.train import line_loss
+
+        S = 8
+        starts = torch.tensor([[0, 0, 0, 3, 3, 3, 3, 3]])
+        probs = [torch.zeros(1, 2, S, S) for _ in range(2)]
+        # Layer 1 head 1 puts 0.5 on the line start from every row, except row 6 (0.2) and row 7 (0.9).
+        for i in range(S):
+            probs[1][0, 1, i, int(starts[0, i])] = 0.5
+        probs[1][0, 1, 6, 3] = 0.2
+        probs[1][0, 1, 7, 3] = 0.9
+        # Reach 2: rows 1, 2 (start 0) and 4, 5 (start 3); a row is never its own target.
+        self.assertAlmostEqual(line_loss(probs, starts, [(1, 1, 2)]).item(), -math.log(0.5 + 1e-6), places=5)
+        # Reach 4 adds rows 6 and 7.
+        want = -(4 * math.log(0.5 + 1e-6) + math.log(0.2 + 1e-6) + math.log(0.9 + 1e-6)) / 6
+        self.assertAlmostEqual(line_loss(probs, starts, [(1, 1, 4)]).item(), want, places=5)
+        # A head that looks elsewhere (layer 0 head 0, all zeros) gets a large loss, averaged in.
+        both = line_loss(probs, starts, [(1, 1, 2), (0, 0, 2)])
+        self.assertAlmostEqual(both.item(), (-math.log(0.5 + 1e-6) - math.log(1e-6)) / 2, places=4)
+        # No position within reach (every token starts its own line): nothing to learn.
+        self.assertEqual(line_loss(probs, torch.arange(S)[None], [(1, 1, 2)]).item(), 0.0)
+
     def test_chain_loss_reads_each_head_on_its_own_targets(self):
         import math
 

@@ -157,6 +157,41 @@ def window_loss(probs, window_heads):
     return sum(terms) / len(terms) if terms else probs[0].new_zeros(())
 
 
+def line_starts(ids, newline_ids):
+    """[b, S] -> [b, S]: the position of the first token of each position's line (the token after
+    the last newline token before it; 0 on the first line)."""
+    s = ids.shape[1]
+    pos = torch.arange(s, device=ids.device).expand_as(ids)
+    is_nl = torch.zeros_like(ids, dtype=torch.bool)
+    for t in newline_ids:
+        is_nl |= ids == t
+    last_nl = torch.where(is_nl, pos, torch.full_like(pos, -1)).cummax(1).values
+    # A newline token ends its own line: the line of position i starts after the last newline before i.
+    before = torch.cat([torch.full_like(last_nl[:, :1], -1), last_nl[:, :-1]], 1)
+    return before + 1
+
+
+def line_loss(probs, starts, line_heads):
+    """Attention supervision of line-start heads: -log of the attention that a head puts on the
+    first token of the line, at every position 1..reach tokens into a line. line_heads lists
+    (layer, head, reach); starts comes from line_starts.
+
+    Meant for a layer after the previous-token head, where a line's first token already knows it
+    follows a newline: then a table row's value carries the row's first cell. In "coal (Eldwick)
+    23 drums" the material is five tokens before the " 2", and retrieval heads that match only
+    the town cannot tell the coal row from the candles row of the same depot."""
+    s = starts.shape[1]
+    pos = torch.arange(s, device=starts.device).expand_as(starts)
+    into = pos - starts
+    terms = []
+    for layer, head, reach in line_heads:
+        b, i = ((into >= 1) & (into <= reach)).nonzero(as_tuple=True)
+        if len(b):
+            p = probs[layer][b, head, i, starts[b, i]]
+            terms.append(-(p + 1e-6).log().mean())
+    return sum(terms) / len(terms) if terms else probs[0].new_zeros(())
+
+
 def chain_loss(probs, carry, read, carry_heads, read_heads):
     """Attention supervision of value-first facts (dataset._chat_row "chain"): carry_heads attend
     from a key's last token to the value's first token, read_heads from the reply and the
@@ -260,6 +295,9 @@ def main():
                     help="layer:head:k list of heads taught to attend to position i-k (see attention_loss)")
     ap.add_argument("--window-heads", default="",
                     help="layer:head:lo:hi list of heads taught to attend within positions i-hi..i-lo (see window_loss)")
+    ap.add_argument("--line-heads", default="",
+                    help="layer:head:reach list of heads taught to attend to the first token of the line, "
+                         "1..reach tokens into it (see line_loss)")
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
 
@@ -308,6 +346,8 @@ def main():
 
     offset_heads = heads(a.offset_heads)
     window_heads = heads(a.window_heads)
+    line_heads = heads(a.line_heads)
+    newline_ids = [i for i in range(len(tok.vocab)) if tok.decode([i]) == "\n"] if line_heads else []
     sup_heads, carry_heads, read_heads, question_heads = (heads(x) if a.attn_sup else [] for x in
                                                           (a.sup_heads, a.carry_heads, a.read_heads, a.question_heads))
     n_params = sum(p.numel() for p in model.parameters())
@@ -354,7 +394,7 @@ def main():
         micro_n = max(1, a.micro_tokens // L)
         n_micro = max(1, a.step_tokens // (micro_n * L))
         opt.zero_grad(set_to_none=True)
-        tot_loss, tot_ans, tot_aux, tot_chain, tot_q, tot_window, step_tok = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0
+        tot_loss, tot_ans, tot_aux, tot_chain, tot_q, tot_window, tot_line, step_tok = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0
         for _ in range(n_micro):
             ids, tgt, w, am, src, spans, carry, read, ask, ask_spans, qstart = dataset.make_batch(
                 tok, rng, micro_n, L, a.lm_weight, max_followups=a.max_followups, value_weight=a.value_weight,
@@ -392,6 +432,10 @@ def main():
                     wl = window_loss(probs, window_heads)
                     tot_window += wl.item() / n_micro
                     loss = loss + a.attn_sup * wl
+                if line_heads:
+                    ll = line_loss(probs, line_starts(ids, newline_ids), line_heads)
+                    tot_line += ll.item() / n_micro
+                    loss = loss + a.attn_sup * ll
                 if carry_heads or read_heads:
                     ch = chain_loss(probs, carry, read, carry_heads, read_heads)
                     tot_chain += ch.item() / n_micro
@@ -415,7 +459,7 @@ def main():
             dt = time.time() - t_last
             log({"step": step, "len": L, "progress": round(progress(), 4), "loss": round(tot_loss, 4), "answer_loss": round(tot_ans, 4), "attn_loss": round(tot_aux, 4),
                  "chain_loss": round(tot_chain, 4), "question_loss": round(tot_q, 4),
-                 "window_loss": round(tot_window, 4),
+                 "window_loss": round(tot_window, 4), "line_loss": round(tot_line, 4),
                  "lr": round(opt.param_groups[0]["lr"], 6), "tok_per_s": round(tok_last / dt, 1), "tokens": tokens_seen})
             t_last, tok_last = time.time(), 0
         evaluated = step % a.eval_every == 0 or time.time() - t_eval > 60 * a.eval_minutes
