@@ -177,9 +177,8 @@ def line_loss(probs, starts, line_heads):
     (layer, head, reach); starts comes from line_starts.
 
     Meant for a layer after the previous-token head, where a line's first token already knows it
-    follows a newline: then a table row's value carries the row's first cell. In "coal (Eldwick)
-    23 drums" the material is five tokens before the " 2", and retrieval heads that match only
-    the town cannot tell the coal row from the candles row of the same depot."""
+    follows a newline: then a table row's value carries the row's first cell, the material that
+    window_loss's example needs."""
     s = starts.shape[1]
     pos = torch.arange(s, device=starts.device).expand_as(starts)
     into = pos - starts
