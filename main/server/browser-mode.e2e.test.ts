@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { makeCheckpoint } from '../../native-models/checkpoint/make-checkpoint';
 import { pdfkitBytes } from '../documents/testing/make-pdf';
 import { APP_ROOT } from '../app-service/app-paths';
+import { MAX_NEW_TOKENS_LIMIT } from '../../app/settings/settings';
 import { startBrowserMode } from './serve';
 import type { HostServer } from './host-server';
 import type { AppService } from '../app-service/app-service';
@@ -74,12 +75,13 @@ describe('browser mode end to end', () => {
     root = mkdtempSync(join(tmpdir(), 'kvlens-e2e-'));
     mkdirSync(ARTIFACTS, { recursive: true });
     process.env.KV_LENS_CACHE_DIR = join(root, 'graph-cache');
-    // Random weights: answers are gibberish, but every byte of the path is real.
+    // Random weights: answers are gibberish, but every byte of the path is real. 8,192 positions
+    // leave room for the longest answer the settings allow (the stop step below).
     makeCheckpoint({
       family: 'llama',
       outDir: join(root, 'model'),
       seed: 5,
-      dims: { numLayers: 4 },
+      dims: { numLayers: 4, maxPositionEmbeddings: 8192 },
     });
     mkdirSync(join(root, 'data'));
     writeFileSync(
@@ -161,8 +163,9 @@ describe('browser mode end to end', () => {
     await page.mouse.click(ob.x + ob.width * 0.8, ob.y + ob.height / 2);
     await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(before);
 
-    // Stop midway: a long answer, stopped as soon as text streams.
-    await service.dispatch('settings:set', { patch: { maxNewTokens: 1000 } });
+    // Stop midway: the longest answer the settings allow, stopped as soon as text streams. (1,000
+    // tokens of this small model once finished before the click landed.)
+    await service.dispatch('settings:set', { patch: { maxNewTokens: MAX_NEW_TOKENS_LIMIT } });
     await page
       .getByRole('textbox', { name: 'Ask about the document' })
       .fill('Summarise every station.');
