@@ -219,6 +219,37 @@ class CopySourcesTest(unittest.TestCase):
             self.assertTrue(all(any(s - 7 <= i <= s for s in starts) for i in on), (sorted(on), starts))
         self.assertGreater(seen, rows // 2)
 
+    def test_ask_reply_extends_the_window_target_to_the_reply_up_to_its_value(self):
+        # With ask_reply, every reply position from its first token to the one that predicts the value's
+        # first token looks at the same question words as the window; the value and what follows do not.
+        import torch
+        from trainer import dataset
+
+        tok, rows = self.tok, 24
+        kw = dict(value_mask=True, sources=True, with_spans=True, with_chain=True, with_question=True,
+                  max_followups=1)
+        plain = dataset.make_batch(tok, random.Random(8), rows, 400, 0.1, **kw)
+        ids, tgt, w, am, vm, src, span, carry, read, ask, ask_span = dataset.make_batch(
+            tok, random.Random(8), rows, 400, 0.1, ask_reply=True, **kw)
+        self.assertTrue(torch.equal(ids, plain[0]))  # the same documents: only the targets differ
+        seen = 0
+        for r in range(rows):
+            first = vm[r].nonzero().flatten().tolist()[0]  # predicts the first reply's first value token
+            last_prompt = max(i for i in range(first) if not am[r][i]) + 1
+            window = ask[r][last_prompt].item()
+            if window < 0:
+                continue
+            seen += 1
+            n = ask_span[r][last_prompt].item()
+            for i in range(last_prompt, first + 1):
+                self.assertEqual((ask[r][i].item(), ask_span[r][i].item()), (window, n))
+            for i in range(first + 1, first + 3):  # the value's own tokens have no question target
+                self.assertEqual(ask[r][i].item(), -1)
+            # Without ask_reply the reply's tokens (from its second position on) have none either.
+            self.assertTrue((plain[9][r][last_prompt + 1 : first + 1] == -1).all())
+            self.assertEqual(plain[9][r][last_prompt].item(), window)
+        self.assertGreater(seen, rows // 2)
+
     def test_end_share_puts_the_asked_fact_last(self):
         from trainer import facts as F
 

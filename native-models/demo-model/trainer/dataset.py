@@ -142,7 +142,7 @@ def question_start(tok, ids, question):
     return max(_find_run(ids, tok.encode(question)), _find_run(ids, tok.encode(" " + question)))
 
 
-def _chat_row(tok, sample, lm_weight, value_weight):
+def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False):
     """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
 
     Entry i concerns ids[i] except sources, carry and read, whose entry i concerns position i-1.
@@ -161,7 +161,9 @@ def _chat_row(tok, sample, lm_weight, value_weight):
 
     ask / ask_span (last two; entry i concerns position i-1, like sources): the observation window
     of each reply looks at the question's key words before it (_question_run), so that selection
-    keeps what the reply restates.
+    keeps what the reply restates. With ask_reply, so do the reply's positions before its value:
+    the copy's query then can hold the key part the reply does not restate (the material, for
+    "The depot in Eldwick holds" before the value of "coal (Eldwick)    23 drums").
     """
     segs = encode_sample(tok, sample)
     values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
@@ -183,6 +185,9 @@ def _chat_row(tok, sample, lm_weight, value_weight):
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
             flags[j : j + len(v)] = [True] * len(v)
+            if ask_reply and q_at >= 0:
+                # Entries 1..j concern the reply's tokens 0..j-1, the last of which predicts the value.
+                seg_ask[1 : j + 1], seg_ask_span[1 : j + 1] = [q_at] * j, [q_n] * j
             at, n_doc, aligned = _locate_value(tok, ids, values[k])
             if at >= 0 and _value_first(tok, ids, at, n_doc, questions[k]):
                 for t in range(1, len(v)):
@@ -220,7 +225,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
                reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0,
-               report_share=0.0):
+               report_share=0.0, ask_reply=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -239,7 +244,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     end_share / start_share: how often the asked fact ends / starts the document (datagen).
     With with_question, two more tensors [n, S]: ask[b, i], the first of the question's key words
     that position i (an observation-window position) should look at, and ask_span, how many
-    tokens from there (_question_run). reply: how answers are worded (datagen.answer_text).
+    tokens from there (_question_run); with ask_reply also each reply's positions before its value
+    (_chat_row). reply: how answers are worded (datagen.answer_text).
     table_share: how often the asked fact is in a table; cross_share: how often a fact of another
     kind shares its town, person or organisation, dense_share: how often a document holds as many
     facts as a sample PDF (datagen.make_document); report_share: how often a row of 1,024 tokens or
@@ -267,7 +273,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
                                     kind_weights, end_share, start_share, reply, table_share, cross_share,
                                     dense_share)
-        row = _chat_row(tok, s, lm_weight, value_weight)
+        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.
         i = row[3].index(True)

@@ -254,6 +254,9 @@ def main():
                     help="share of documents whose asked fact is their last sentence (datagen.make_document)")
     ap.add_argument("--question-heads", default="",
                     help="layer:head list taught to attend from the observation window to the question's key words")
+    ap.add_argument("--ask-reply", action="store_true",
+                    help="--question-heads also attend to those words from each reply's positions before its value "
+                         "(dataset._chat_row)")
     ap.add_argument("--start-facts", type=float, default=0.0,
                     help="share of documents whose asked fact is their first sentence (datagen.make_document)")
     ap.add_argument("--table-facts", type=float, default=0.0,
@@ -401,7 +404,7 @@ def main():
                 kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
                 start_share=a.start_facts, with_question=True, reply=a.reply,
                 table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True,
-                dense_share=a.dense_facts, report_share=a.report_docs)
+                dense_share=a.dense_facts, report_share=a.report_docs, ask_reply=a.ask_reply)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:
