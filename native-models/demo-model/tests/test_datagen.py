@@ -250,6 +250,47 @@ class CopySourcesTest(unittest.TestCase):
             self.assertEqual(plain[9][r][last_prompt].item(), window)
         self.assertGreater(seen, rows // 2)
 
+    def test_ask_key_points_the_reply_at_the_question_s_first_key_word(self):
+        # With ask_key, the reply's positions up to the value look at the asked fact's first key word
+        # inside the question ("coal" in "What is the stock of coal at the depot in Eldwick?"); the
+        # window keeps the whole run of key words.
+        from trainer import dataset
+        from trainer import facts as F
+
+        fact = F.make_fact(random.Random(3), "stock")
+        q = f"What is the stock of {fact.slots['mat']} at the depot in {fact.slots['city']}?"
+        self.assertEqual(F.first_key_word(fact, q), fact.slots["mat"])
+        q = f"Which depot in {fact.slots['city']} holds {fact.slots['mat']}?"
+        self.assertEqual(F.first_key_word(fact, q), fact.slots["city"])
+
+        tok, rows = self.tok, 24
+        kw = dict(value_mask=True, sources=True, with_spans=True, with_chain=True, with_question=True,
+                  max_followups=1, kind_weights={"stock": 3.0, "role": 1.0})
+        run = dataset.make_batch(tok, random.Random(9), rows, 400, 0.1, ask_reply=True, **kw)
+        ids, tgt, w, am, vm, src, span, carry, read, ask, ask_span = dataset.make_batch(
+            tok, random.Random(9), rows, 400, 0.1, ask_reply=True, ask_key=True, **kw)
+        seen = narrower = 0
+        for r in range(rows):
+            first = vm[r].nonzero().flatten().tolist()[0]
+            last_prompt = max(i for i in range(first) if not am[r][i]) + 1
+            if run[9][r][last_prompt].item() < 0:
+                continue
+            at, n = ask[r][first].item(), ask_span[r][first].item()
+            if at < 0:
+                continue
+            seen += 1
+            self.assertEqual(ask[r][last_prompt].item(), run[9][r][last_prompt].item())  # the window: unchanged
+            for i in range(last_prompt + 1, first + 1):
+                self.assertEqual((ask[r][i].item(), ask_span[r][i].item()), (at, n))
+            word = tok.decode(ids[r][at : at + n].tolist())
+            # a key word of the question: from its run of key words on, before the reply
+            q_at, q_n = run[9][r][last_prompt].item(), run[10][r][last_prompt].item()
+            self.assertTrue(q_at <= at < last_prompt, word)
+            self.assertTrue(word.startswith(" ") and word.strip(), word)
+            narrower += n < q_n
+        self.assertGreater(seen, rows // 2)
+        self.assertGreater(narrower, seen // 2)  # mostly one word where the run is several
+
     def test_end_share_puts_the_asked_fact_last(self):
         from trainer import facts as F
 

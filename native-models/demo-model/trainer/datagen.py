@@ -252,12 +252,14 @@ def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=No
     messages.append({"role": "user", "content": wrap_user(text, q, rng)})
     out = {"messages": messages, "answer": answer_text(doc["target"], reply), "value": doc["target"].value,
            "document": text, "question": q, "kind": doc["target"].kind, "shared": shared_key_parts(doc, text),
-           "followups": []}
+           "key_word": F.first_key_word(doc["target"], q), "followups": []}
     if max_followups > 0:
         others = [f for f in doc["facts"][1:] if f.value in text]
         rng.shuffle(others)
         for f in others[: rng.randrange(0, max_followups + 1)]:
-            out["followups"].append({"question": F.question(f, rng), "answer": answer_text(f, reply), "value": f.value})
+            fq = F.question(f, rng)
+            out["followups"].append({"question": fq, "answer": answer_text(f, reply), "value": f.value,
+                                     "key_word": F.first_key_word(f, fq)})
     return out
 
 

@@ -142,7 +142,17 @@ def question_start(tok, ids, question):
     return max(_find_run(ids, tok.encode(question)), _find_run(ids, tok.encode(" " + question)))
 
 
-def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False):
+def _question_word(tok, ids, question, word):
+    """(start, n) of word's tokens inside the question's last occurrence in ids, or (-1, 0)."""
+    q_at = question_start(tok, ids, question)
+    if q_at < 0 or not word:
+        return -1, 0
+    run = tok.encode(" " + word)
+    i = _find_run(ids[q_at:], run)
+    return (q_at + i, len(run)) if i >= 0 else (-1, 0)
+
+
+def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=False):
     """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
 
     Entry i concerns ids[i] except sources, carry and read, whose entry i concerns position i-1.
@@ -163,11 +173,15 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False):
     of each reply looks at the question's key words before it (_question_run), so that selection
     keeps what the reply restates. With ask_reply, so do the reply's positions before its value:
     the copy's query then can hold the key part the reply does not restate (the material, for
-    "The depot in Eldwick holds" before the value of "coal (Eldwick)    23 drums").
+    "The depot in Eldwick holds" before the value of "coal (Eldwick)    23 drums"). With ask_key
+    as well, the reply's positions look at the question's first key word only (the sample's
+    "key_word", facts.first_key_word), so that the head's output is that word and not mostly the
+    question's fixed words ("stock of ... at the depot"); the window keeps the whole run.
     """
     segs = encode_sample(tok, sample)
     values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
     questions = [sample["question"]] + [f["question"] for f in sample.get("followups", [])]
+    key_words = [sample.get("key_word", "")] + [f.get("key_word", "") for f in sample.get("followups", [])]
     ids, wts, ans, val, src, span, carry, read, k = [], [], [], [], [], [], [], [], 0
     ask, ask_span = [], []
     for seg, is_answer in segs:
@@ -185,9 +199,10 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False):
             v = tok.encode(" " + values[k])
             j = next(i for i in range(len(seg)) if seg[i : i + len(v)] == v)
             flags[j : j + len(v)] = [True] * len(v)
-            if ask_reply and q_at >= 0:
+            r_at, r_n = _question_word(tok, ids, questions[k], key_words[k]) if ask_key else (q_at, q_n)
+            if ask_reply and r_at >= 0:
                 # Entries 1..j concern the reply's tokens 0..j-1, the last of which predicts the value.
-                seg_ask[1 : j + 1], seg_ask_span[1 : j + 1] = [q_at] * j, [q_n] * j
+                seg_ask[1 : j + 1], seg_ask_span[1 : j + 1] = [r_at] * j, [r_n] * j
             at, n_doc, aligned = _locate_value(tok, ids, values[k])
             if at >= 0 and _value_first(tok, ids, at, n_doc, questions[k]):
                 for t in range(1, len(v)):
@@ -225,7 +240,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
                reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0,
-               report_share=0.0, ask_reply=False):
+               report_share=0.0, ask_reply=False, ask_key=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -245,7 +260,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     With with_question, two more tensors [n, S]: ask[b, i], the first of the question's key words
     that position i (an observation-window position) should look at, and ask_span, how many
     tokens from there (_question_run); with ask_reply also each reply's positions before its value
-    (_chat_row). reply: how answers are worded (datagen.answer_text).
+    (_chat_row; with ask_key they look at the question's first key word instead). reply: how
+    answers are worded (datagen.answer_text).
     table_share: how often the asked fact is in a table; cross_share: how often a fact of another
     kind shares its town, person or organisation, dense_share: how often a document holds as many
     facts as a sample PDF (datagen.make_document); report_share: how often a row of 1,024 tokens or
@@ -273,7 +289,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
                                     kind_weights, end_share, start_share, reply, table_share, cross_share,
                                     dense_share)
-        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply)
+        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.
         i = row[3].index(True)

@@ -338,6 +338,16 @@ ENTITY_SLOTS = {
 SINGLE_KEYS = {"home": "name", "password": "name", "badge": "name", "magic": "city"}
 
 
+def first_key_word(fact, question):
+    """The slot value of fact's key that comes first in question (its words as written there), or
+    "": for "What is the stock of coal at the depot in Eldwick?" the material, "coal". A reply
+    that restates only the town needs that word at its value's query (dataset --ask-key)."""
+    slots = KEY_SLOTS.get(fact.kind) or [SINGLE_KEYS.get(fact.kind)]
+    found = [(question.find(fact.slots[k]), fact.slots[k]) for k in slots if k and fact.slots.get(k)]
+    found = [x for x in found if x[0] >= 0]
+    return min(found)[1] if found else ""
+
+
 def _rekey(f):
     """key and row_label again after a slot changed (kinds with an entity slot)."""
     if f.kind in KEY_SLOTS:

@@ -257,6 +257,9 @@ def main():
     ap.add_argument("--ask-reply", action="store_true",
                     help="--question-heads also attend to those words from each reply's positions before its value "
                          "(dataset._chat_row)")
+    ap.add_argument("--ask-key", action="store_true",
+                    help="with --ask-reply: the reply's positions look at the question's first key word only "
+                         "(facts.first_key_word), not its whole run of key words")
     ap.add_argument("--start-facts", type=float, default=0.0,
                     help="share of documents whose asked fact is their first sentence (datagen.make_document)")
     ap.add_argument("--table-facts", type=float, default=0.0,
@@ -302,6 +305,10 @@ def main():
                          "1..reach tokens into it (see line_loss)")
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
+    if a.ask_reply and not (a.question_heads and a.attn_sup):
+        ap.error("--ask-reply teaches the heads of --question-heads (with --attn-sup > 0); give both")
+    if a.ask_key and not a.ask_reply:
+        ap.error("--ask-key changes what --ask-reply targets; give --ask-reply too")
 
     torch.set_num_threads(a.threads)
     device = "cuda" if a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available()) else "cpu"
@@ -404,7 +411,8 @@ def main():
                 kind_weights=kind_weights, with_spans=True, with_chain=True, end_share=a.end_facts,
                 start_share=a.start_facts, with_question=True, reply=a.reply,
                 table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True,
-                dense_share=a.dense_facts, report_share=a.report_docs, ask_reply=a.ask_reply)
+                dense_share=a.dense_facts, report_share=a.report_docs, ask_reply=a.ask_reply,
+                ask_key=a.ask_key)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:
