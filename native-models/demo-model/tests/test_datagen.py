@@ -73,6 +73,26 @@ class DatagenTest(unittest.TestCase):
             seen.update(s["shared"])
         self.assertEqual(seen, {"city", "mat"})
 
+    def test_twin_share_gives_the_asked_fact_a_twin_for_each_key_part(self):
+        def shares(twin_share, kind):
+            out = []
+            for i in range(40):
+                s = datagen.make_sample(random.Random(i), 500, kind_weights={kind: 1e6}, twin_share=twin_share)
+                self.assertEqual(s["kind"], kind)
+                out.append(sorted(s["shared"]))
+            return out
+
+        for kind in ("stock", "role"):
+            both = sorted(facts.KEY_SLOTS[kind])
+            # (A value that a wrapped line splits is not found in the text, so a few fall short.)
+            self.assertGreaterEqual(sum(s == both for s in shares(1.0, kind)), 36, kind)
+            # Without it, most documents lack a twin for one part or both.
+            self.assertGreater(sum(s != both for s in shares(0.0, kind)), 20, kind)
+        # A one-part key has no twin to add, and the option draws nothing there.
+        a = datagen.make_sample(random.Random(3), 500, kind_weights={"home": 1e6}, twin_share=1.0)
+        b = datagen.make_sample(random.Random(3), 500, kind_weights={"home": 1e6})
+        self.assertEqual(a, b)
+
     def test_stock_reply_forms_restate_the_town_or_both_key_parts_before_the_value(self):
         self.addCleanup(facts.set_stock_reply, "town")
         f = facts.make_fact(random.Random(4), "stock")

@@ -85,7 +85,7 @@ def _place_table(rng, blocks, rows_facts, sep=None):
 
 
 def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0, start_share=0.0,
-                  table_share=0.0, cross_share=0.0, dense_share=0.0):
+                  table_share=0.0, cross_share=0.0, dense_share=0.0, twin_share=0.0):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
@@ -104,6 +104,9 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     person or organisation (facts.other_kind_miss).
     dense_share: how often the document holds 8-14 unrelated facts instead of 0-3, as many facts
     per page as the sample PDFs (their 2,200-3,500 tokens hold 10-14 asked facts and twins).
+    twin_share: how often a target with a two-part key (facts.KEY_SLOTS) gets one near-miss twin
+    for each part ("coal (Eldwick)" gets "candles (Eldwick)" and "coal (Varden)"), so that neither
+    part alone finds it; otherwise twins come only from the distractors' 60% chance each.
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
@@ -118,7 +121,14 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
             used_keys.add((f.kind, f.key))
             used_values.add(f.value)
             facts.append(f)
+            return True
+        return False
 
+    # No draw without twin_share, so documents stay reproducible from the seeds of earlier runs.
+    if twin_share and target.kind in F.KEY_SLOTS and rng.random() < twin_share:
+        for part in F.KEY_SLOTS[target.kind]:
+            if not any(f.slots[part] == target.slots[part] for f in facts[1:]):
+                any(add_if_new(F.near_miss(target, rng, part)) for _ in range(20))
     # No draw without dense_share, so documents stay reproducible from the seeds of earlier runs.
     dense = bool(dense_share) and rng.random() < dense_share
     for _ in range(rng.randrange(8, 15) if dense else rng.randrange(0, 4)):
@@ -232,18 +242,19 @@ def shared_key_parts(doc, text):
 
 
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
-                start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0, dense_share=0.0):
+                start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0, dense_share=0.0,
+                twin_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
-    reply: how answers are worded (answer_text). table_share, cross_share, dense_share: see
-    make_document.
+    reply: how answers are worded (answer_text). table_share, cross_share, dense_share, twin_share:
+    see make_document.
     """
     doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share,
                         start_share=start_share, table_share=table_share, cross_share=cross_share,
-                        dense_share=dense_share)
+                        dense_share=dense_share, twin_share=twin_share)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
     messages = []

@@ -318,13 +318,14 @@ def _share_part(f, target, part):
     _rekey(f)
 
 
-def near_miss(target, rng):
-    """A fact of target's kind that shares one key part with it and differs in the rest and the value
-    (kinds in KEY_SLOTS only): "The auditor of the X Board" for "The treasurer of the X Board"."""
+def near_miss(target, rng, part=None):
+    """A fact of target's kind that shares one key part with it (part, a KEY_SLOTS name, or one at
+    random) and differs in the rest and the value (kinds in KEY_SLOTS only): "The auditor of the X
+    Board" for "The treasurer of the X Board"."""
     names = KEY_SLOTS[target.kind]
     while True:
         f = _make(target.kind, rng)
-        _share_part(f, target, rng.choice(names))
+        _share_part(f, target, part or rng.choice(names))
         if f.key != target.key and f.value != target.value and target.value not in f.value:
             return f
 

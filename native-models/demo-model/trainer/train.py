@@ -34,7 +34,7 @@ import time  # noqa: E402
 
 import torch  # noqa: E402
 
-from . import bpe, copy_circuit, dataset, datagen, eviction, export, facts, select_eviction  # noqa: E402
+from . import bpe, copy_circuit, dataset, datagen, eviction, export, facts, grow, select_eviction  # noqa: E402
 from .model import Decoder, default_config, load_checkpoint  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
@@ -283,6 +283,8 @@ def main():
                          "person or organisation (facts.other_kind_miss)")
     ap.add_argument("--dense-facts", type=float, default=0.0,
                     help="share of documents with 8-14 unrelated facts, as dense as the sample PDFs (datagen.make_document)")
+    ap.add_argument("--twin-facts", type=float, default=0.0,
+                    help="share of documents whose asked fact (two-part keys) has a near-miss twin for each key part")
     ap.add_argument("--report-docs", type=float, default=0.0,
                     help="share of rows (1,024 tokens or more) built like the sample PDFs (sample_docs.training_sample)")
     ap.add_argument("--value-repeats", type=float, default=0.0,
@@ -303,6 +305,9 @@ def main():
     ap.add_argument("--line-heads", default="",
                     help="layer:head:reach list of heads taught to attend to the first token of the line, "
                          "1..reach tokens into it (see line_loss)")
+    ap.add_argument("--train-layers", default="",
+                    help="e.g. 4: train only these layers, every other parameter frozen (see grow.py; with "
+                         "--layers above --init-from's count the new layers start with zero output)")
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
     if a.ask_reply and not (a.question_heads and a.attn_sup):
@@ -330,12 +335,19 @@ def main():
         raise SystemExit(f"tokenizer has {len(tok.vocab)} tokens > vocab_size {cfg['vocab_size']}")
     model = Decoder(cfg).to(device)
     if a.init_from and not a.resume:
-        model.load_state_dict(load_checkpoint(a.init_from, device)[0].state_dict())
+        base = load_checkpoint(a.init_from, device)[0]
+        if len(base.model.layers) < a.layers:
+            grown = grow.load_grown(model, base.state_dict())
+            print(f"grew {len(base.model.layers)} layers to {a.layers}: new layers {grown} start with zero output")
+        else:
+            model.load_state_dict(base.state_dict())
     elif a.copy_circuit and not a.resume:
         copy_circuit.plant_copy_circuit(model.cpu())
         model.to(device)
-    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    if a.train_layers:
+        grow.freeze_except(model, [int(x) for x in a.train_layers.split(",")])
+    decay = [p for n, p in model.named_parameters() if p.dim() == 2 and p.requires_grad]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2 and p.requires_grad]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=a.lr, betas=(0.9, 0.95))
     step, tokens_seen, minutes_before, rng = 0, 0, 0.0, random.Random(a.seed)
@@ -360,7 +372,8 @@ def main():
     sup_heads, carry_heads, read_heads, question_heads = (heads(x) if a.attn_sup else [] for x in
                                                           (a.sup_heads, a.carry_heads, a.read_heads, a.question_heads))
     n_params = sum(p.numel() for p in model.parameters())
-    log({"event": "start", "params": n_params, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
+    n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    log({"event": "start", "params": n_params, "trainable": n_train, "device": device, "threads": a.threads, "config": cfg, "args": vars(a)})
     lengths = [int(x) for x in a.probe_lengths.split(",")]
     probes = dataset.probe_set(tok, 10_000 + a.seed, lengths, a.probes, a.reply)
     schedule = parse_schedule(a.schedule)
@@ -412,7 +425,7 @@ def main():
                 start_share=a.start_facts, with_question=True, reply=a.reply,
                 table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True,
                 dense_share=a.dense_facts, report_share=a.report_docs, ask_reply=a.ask_reply,
-                ask_key=a.ask_key)
+                ask_key=a.ask_key, twin_share=a.twin_facts)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:
