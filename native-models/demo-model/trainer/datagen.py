@@ -127,8 +127,12 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     # No draw without twin_share, so documents stay reproducible from the seeds of earlier runs.
     if twin_share and target.kind in F.KEY_SLOTS and rng.random() < twin_share:
         for part in F.KEY_SLOTS[target.kind]:
-            if not any(f.slots[part] == target.slots[part] for f in facts[1:]):
-                any(add_if_new(F.near_miss(target, rng, part)) for _ in range(20))
+            if any(f.slots[part] == target.slots[part] for f in facts[1:]):
+                continue  # a distractor is already this part's twin
+            for _ in range(20):  # a twin whose key or value is taken is drawn again
+                if add_if_new(F.near_miss(target, rng, part)):
+                    break
+
     # No draw without dense_share, so documents stay reproducible from the seeds of earlier runs.
     dense = bool(dense_share) and rng.random() < dense_share
     for _ in range(rng.randrange(8, 15) if dense else rng.randrange(0, 4)):
