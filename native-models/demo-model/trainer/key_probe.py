@@ -112,16 +112,22 @@ def report(records, train_share=0.7):
     return out
 
 
-def main():
+def probe_cli(n, n_help, seed):
+    """(args, model, tokenizer) for a probe of generated stock documents: --weights, --n, --length,
+    --seed and --threads (shared by key_probe and query_shift)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights", default="weights")
-    ap.add_argument("--n", type=int, default=300, help="samples (70%% fit the probes, 30%% score them)")
+    ap.add_argument("--n", type=int, default=n, help=n_help)
     ap.add_argument("--length", type=int, default=512, help="prompt tokens")
-    ap.add_argument("--seed", default="key-probe")
+    ap.add_argument("--seed", default=seed)
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    model, tok = load(a.weights)
+    return (a, *load(a.weights))
+
+
+def main():
+    a, model, tok = probe_cli(300, "samples (70%% fit the probes, 30%% score them)", "key-probe")
     records = collect(model, tok, a.n, a.length, a.seed)
     print("depth  asked material at the reply (floor)  row material at its value (floor)")
     for d, q, qf, r, rf in report(records):

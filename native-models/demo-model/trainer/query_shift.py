@@ -14,7 +14,6 @@ comes from the question. Per layer and query head it prints:
 Usage: /usr/bin/python3 -m trainer.query_shift --weights weights --n 40
 """
 
-import argparse
 import math
 import random
 
@@ -22,8 +21,7 @@ import torch
 
 from . import datagen
 from . import facts as F
-from .evaluate import load
-from .key_probe import STOCK_ROW, find_runs
+from .key_probe import STOCK_ROW, find_runs, probe_cli
 from .kind_eval import checked_reply
 from .model import rope_tables, rotate_half
 from .train_tokenizer import render_chat
@@ -112,15 +110,7 @@ def measure(model, tok, pairs):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--weights", default="weights")
-    ap.add_argument("--n", type=int, default=40, help="document pairs")
-    ap.add_argument("--length", type=int, default=512, help="prompt tokens")
-    ap.add_argument("--seed", default="query-shift")
-    ap.add_argument("--threads", type=int, default=2)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    model, tok = load(a.weights)
+    a, model, tok = probe_cli(40, "document pairs", "query-shift")
     heads, follow, used = measure(model, tok, twin_pairs(tok, a.n, a.length, a.seed))
     print(f"{used} pairs; P(the asked row's first value token), asked for it minus asked for its twin: {follow:+.3f}")
     print("layer  per query head: shift of the query / how far its logit follows the asked row")
