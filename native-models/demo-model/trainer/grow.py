@@ -45,7 +45,11 @@ def plant_token_copy(model, layer, heads, gain, seed=19):
     times gain. The rotation keeps the copy from raising its own token's logit (the embeddings are
     tied). The group's other query heads are silenced (their o_proj columns zero): their value
     projection is gone. Meant for a grown layer's line head and question head, whose trained output
-    was too small to move the next layer's query (trainer.query_shift)."""
+    was too small to move the next layer's query (trainer.query_shift).
+    Measured in session 20: at layer 4's input of stage 8 a token's embedding is a small part of
+    the residual, and read through these 64 directions the copy names the attended token in 1.5%
+    of positions (a material among the 20 in 6%, chance 5%): it carries little of the word
+    (README, "What remains")."""
     at = model.model.layers[layer].self_attn
     d, rep = at.d, at.nh // at.nkv
     groups = {h // rep for h in heads}
