@@ -32,13 +32,19 @@ def find_runs(ids, run):
     return [i for i in range(len(ids) - len(run) + 1) if ids[i:i + len(run)] == run]
 
 
-@torch.no_grad()
-def residuals(model, ids):
-    """[layers + 1, len(ids), hidden]: the embeddings, then each layer's output."""
+def forward_start(model, ids):
+    """(embeddings [1, S, hidden], cos, sin, causal mask): what a walk through the layers of one
+    prompt starts from (residuals here, query_shift.queries_and_keys)."""
     c, s = model.config, len(ids)
     cos, sin = rope_tables(torch.arange(s), c["head_dim"], c["rope_theta"], "cpu")
     mask = torch.full((s, s), float("-inf")).triu(1)
-    x = model.model.embed_tokens(torch.tensor([ids]))
+    return model.model.embed_tokens(torch.tensor([ids])), cos, sin, mask
+
+
+@torch.no_grad()
+def residuals(model, ids):
+    """[layers + 1, len(ids), hidden]: the embeddings, then each layer's output."""
+    x, cos, sin, mask = forward_start(model, ids)
     out = [x[0]]
     for layer in model.model.layers:
         x, _ = layer(x, cos, sin, mask)

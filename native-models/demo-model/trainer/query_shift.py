@@ -21,19 +21,17 @@ import torch
 
 from . import datagen
 from . import facts as F
-from .key_probe import STOCK_ROW, find_runs, probe_cli
+from .key_probe import STOCK_ROW, find_runs, forward_start, probe_cli
 from .kind_eval import checked_reply
-from .model import rope_tables, rotate_half
+from .model import rotate_half
 from .train_tokenizer import render_chat
 
 
 @torch.no_grad()
 def queries_and_keys(model, ids):
     """Per layer: (q [heads, S, d], k [heads, S, d]) after RoPE, k repeated to the query heads."""
-    c, s = model.config, len(ids)
-    cos, sin = rope_tables(torch.arange(s), c["head_dim"], c["rope_theta"], "cpu")
-    mask = torch.full((s, s), float("-inf")).triu(1)
-    x = model.model.embed_tokens(torch.tensor([ids]))
+    s = len(ids)
+    x, cos, sin, mask = forward_start(model, ids)
     out = []
     for layer in model.model.layers:
         at, h = layer.self_attn, layer.input_layernorm(x)
