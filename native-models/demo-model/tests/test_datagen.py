@@ -107,6 +107,20 @@ class DatagenTest(unittest.TestCase):
         facts.set_stock_reply("town")
         self.assertEqual(datagen.answer_text(f), town)
 
+    def test_row_reply_starts_with_the_table_rows_first_token(self):
+        self.addCleanup(facts.set_stock_reply, "town")
+        tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
+        facts.set_stock_reply("row")
+        for seed in range(20):
+            f = facts.make_fact(random.Random(seed), "stock")
+            reply = datagen.answer_text(f)
+            # Not capitalised: "coal at the depot in Eldwick: 23 drums." starts as "coal (Eldwick)" does.
+            self.assertTrue(reply.startswith(f"{f.slots['mat']} at the depot in {f.slots['city']}: {f.value} "), reply)
+            row = tok.encode("Material\n" + f.row_label)
+            self.assertEqual(tok.encode(reply)[0], row[row.index(tok.encode("\n")[0]) + 1], reply)
+        # Other kinds keep their capital.
+        self.assertTrue(datagen.answer_text(facts.make_fact(random.Random(1), "role")).startswith("The "))
+
     def test_lengths_follow_the_target(self):
         tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))
         rng = random.Random(11)

@@ -220,10 +220,16 @@ RECORDS = {
 
 # Stock reply forms (set_stock_reply). "town", the shipped one, restates only the town before the
 # value; "keys" restates both key parts first, as role and date replies do (session 15's try).
+# "row" starts the reply with the material, as a stock table row starts its line ("coal (Eldwick)
+# 23 drums"), and uncapitalised (UNCAPPED), so that the reply's first token is the row's: a head
+# that reads its line's first token (train.py --line-heads) then brings the same word to the
+# reply's query and to the row's value, which the retrieval heads can compare (session 21's try).
 STOCK_REPLIES = {
     "town": "The depot in {city} holds {v} {unit} of {mat}.",
     "keys": "The stock of {mat} at the depot in {city} is {v} {unit}.",
+    "row": "{mat} at the depot in {city}: {v} {unit}.",
 }
+UNCAPPED = {STOCK_REPLIES["row"]}
 
 # The model's reply: the key restated from the question, then the value copied from the document.
 # Restating the key first makes the copy an induction step (the tokens just before the value in
@@ -274,13 +280,14 @@ def _cap(s):
     return s[:1].upper() + s[1:]
 
 
-def _fmt(template, fact):
+def _fmt(template, fact, cap=True):
     slots = dict(fact.slots)
     if "fac" in slots:
         slots["thing"] = f"{slots['adj']} {slots['fac']}"
     if "role" in slots:
         slots["Role"] = _cap(slots["role"])
-    return _cap(template.format(v=fact.value, **slots))
+    text = template.format(v=fact.value, **slots)
+    return _cap(text) if cap else text
 
 
 def statement(fact, rng):
@@ -301,7 +308,7 @@ def record(fact):
 
 def answer(fact):
     """The reply to a question about the fact (value verbatim, after a space)."""
-    return _fmt(ANSWERS[fact.kind], fact)
+    return _fmt(ANSWERS[fact.kind], fact, ANSWERS[fact.kind] not in UNCAPPED)
 
 
 def question(fact, rng):
