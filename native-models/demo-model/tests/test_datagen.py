@@ -107,6 +107,25 @@ class DatagenTest(unittest.TestCase):
         facts.set_stock_reply("town")
         self.assertEqual(datagen.answer_text(f), town)
 
+    def test_value_first_facts_word_every_fact_of_the_asked_kind_value_first(self):
+        for kind, lead in (("stock", "There are {v} "), ("role", "{v} is the ")):
+            for seed in range(12):
+                doc = datagen.make_document(random.Random(seed), 600, kind_weights={kind: 1e6}, table_share=1.0,
+                                            value_first_share=1.0)
+                text = " ".join(datagen.render(doc, random.Random(seed)).split())  # wrapped lines joined
+                same = [f for f in doc["facts"] if f.kind == kind]
+                self.assertFalse(any(b["type"] == "table" for b in doc["blocks"]), seed)
+                for f in same:
+                    self.assertIn(lead.format(v=f.value), text, (kind, seed))
+        # Without the option the same seeds draw the same documents as before it existed (tables here).
+        a = datagen.make_document(random.Random(5), 600, kind_weights={"stock": 1e6}, table_share=1.0)
+        b = datagen.make_document(random.Random(5), 600, kind_weights={"stock": 1e6}, table_share=1.0,
+                                  value_first_share=0.0)
+        self.assertEqual(a, b)
+        self.assertTrue(any(x["type"] == "table" for x in a["blocks"]))
+        # A kind with no value-first wording keeps its usual sentences.
+        self.assertIsNone(facts.value_first_statement(facts.make_fact(random.Random(2), "home"), random.Random(2)))
+
     def test_row_reply_starts_with_the_table_rows_first_token(self):
         self.addCleanup(facts.set_stock_reply, "town")
         tok = bpe.Tokenizer.load(os.path.join(_path.WEIGHTS, "tokenizer.json"))

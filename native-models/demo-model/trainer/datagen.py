@@ -47,12 +47,20 @@ def _filler_block(rng, style, state):
     return {"type": "para", "sentences": [filler.sentence(rng) for _ in range(rng.randrange(2, 8))]}
 
 
-def _place_fact(rng, blocks, fact, style):
-    """Put a fact somewhere (uniform depth) as a sentence, a list record or its own paragraph."""
+def _place_fact(rng, blocks, fact, style, value_first=False):
+    """Put a fact somewhere (uniform depth) as a sentence, a list record or its own paragraph.
+    value_first: as a sentence, worded value first where the kind has such a wording."""
     idx = rng.randrange(len(blocks) + 1)
     paras = [i for i in range(max(0, idx - 3), min(len(blocks), idx + 3)) if blocks[i]["type"] == "para"]
     r = rng.random()
-    if style != "prose" and r < 0.2:
+    lead = F.value_first_statement(fact, rng) if value_first else None
+    if lead:
+        where = blocks[rng.choice(paras)]["sentences"] if paras else None
+        if where is not None:
+            where.insert(rng.randrange(1, len(where) + 1), lead)
+        else:
+            blocks.insert(idx, {"type": "para", "sentences": [filler.sentence(rng), lead]})
+    elif style != "prose" and r < 0.2:
         blocks.insert(idx, {"type": "list", "items": [F.record(fact)], "numbered": False, "record": True})
     elif paras and r < 0.85:
         sents = blocks[rng.choice(paras)]["sentences"]
@@ -85,7 +93,7 @@ def _place_table(rng, blocks, rows_facts, sep=None):
 
 
 def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0, start_share=0.0,
-                  table_share=0.0, cross_share=0.0, dense_share=0.0, twin_share=0.0):
+                  table_share=0.0, cross_share=0.0, dense_share=0.0, twin_share=0.0, value_first_share=0.0):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
@@ -107,6 +115,11 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     twin_share: how often a target with a two-part key (facts.KEY_SLOTS) gets one near-miss twin
     for each part ("coal (Eldwick)" gets "candles (Eldwick)" and "coal (Varden)"), so that neither
     part alone finds it; otherwise twins come only from the distractors' 60% chance each.
+    value_first_share: how often the target and every other fact of its kind are sentences worded
+    value first (where the kind has such a wording, facts.value_first_statement), so that a reply
+    has to tell apart several value-first facts of one kind by their keys, as the sample PDF's two
+    stock sentences "There are 16 drums of paper reams in the depot in Corriedale." and "There are
+    300 cartons of candles in the depot in Zennor." (not in a table, then).
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
@@ -156,11 +169,14 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
         total += c
     same = [f for f in facts if f.kind == target.kind]
     rest = [f for f in facts if f.kind != target.kind]
+    # No draw without value_first_share, so documents stay reproducible from the seeds of earlier runs.
+    value_first = bool(value_first_share) and rng.random() < value_first_share
+    tables = not value_first and target.kind in TABLE_KINDS
     # No draw without table_share, so documents stay reproducible from the seeds of earlier runs.
-    if table_share and target.kind in TABLE_KINDS and rng.random() < table_share:
+    if tables and table_share and rng.random() < table_share:
         _place_table(rng, blocks, same, " " if rng.random() < 0.6 else rng.choice([" | ", "    "]))
         same = []
-    elif style == "report" and target.kind in TABLE_KINDS and rng.random() < 0.35:
+    elif tables and style == "report" and rng.random() < 0.35:
         _place_table(rng, blocks, same)
         same = []
     # No draw without end_share, so documents stay reproducible from the seeds of earlier runs.
@@ -168,7 +184,7 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     at_start = not at_end and bool(start_share) and rng.random() < start_share and target in same
     for f in same + rest:
         if not ((at_end or at_start) and f is target):
-            _place_fact(rng, blocks, f, style)
+            _place_fact(rng, blocks, f, style, value_first and f in same)
     if at_end:
         blocks.append({"type": "para", "sentences": [filler.sentence(rng), F.statement(target, rng)]})
     if at_start:
@@ -247,18 +263,18 @@ def shared_key_parts(doc, text):
 
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
                 start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0, dense_share=0.0,
-                twin_share=0.0):
+                twin_share=0.0, value_first_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
-    reply: how answers are worded (answer_text). table_share, cross_share, dense_share, twin_share:
-    see make_document.
+    reply: how answers are worded (answer_text). table_share, cross_share, dense_share, twin_share,
+    value_first_share: see make_document.
     """
     doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share,
                         start_share=start_share, table_share=table_share, cross_share=cross_share,
-                        dense_share=dense_share, twin_share=twin_share)
+                        dense_share=dense_share, twin_share=twin_share, value_first_share=value_first_share)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
     messages = []

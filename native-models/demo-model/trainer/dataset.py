@@ -240,7 +240,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
                reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0,
-               report_share=0.0, ask_reply=False, ask_key=False, twin_share=0.0):
+               report_share=0.0, ask_reply=False, ask_key=False, twin_share=0.0, value_first_share=0.0):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -264,7 +264,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     answers are worded (datagen.answer_text).
     table_share: how often the asked fact is in a table; cross_share: how often a fact of another
     kind shares its town, person or organisation, dense_share: how often a document holds as many
-    facts as a sample PDF, twin_share: how often a two-part key gets a twin for each part
+    facts as a sample PDF, twin_share: how often a two-part key gets a twin for each part,
+    value_first_share: how often the asked kind's facts are all worded value first
     (datagen.make_document); report_share: how often a row of 1,024 tokens or
     more is a document built like the sample PDFs (sample_docs.training_sample). With with_qstart, a
     last tensor [n]: where each row's first question starts (question_start; -1 for repeat rows).
@@ -289,7 +290,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
                                     kind_weights, end_share, start_share, reply, table_share, cross_share,
-                                    dense_share, twin_share)
+                                    dense_share, twin_share, value_first_share)
         row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.

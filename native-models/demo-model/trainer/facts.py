@@ -295,6 +295,15 @@ def statement(fact, rng):
     return _fmt(rng.choice(STATEMENTS[fact.kind]), fact)
 
 
+def value_first_statement(fact, rng):
+    """A sentence whose value comes before every part of the key ("There are 16 drums of paper reams
+    in the depot in Corriedale."), or None when the kind has no such wording."""
+    slots = KEY_SLOTS.get(fact.kind) or [SINGLE_KEYS.get(fact.kind)]
+    first = [t for t in STATEMENTS[fact.kind]
+             if all(k and t.index("{v}") < t.find("{" + k + "}") for k in slots)]
+    return _fmt(rng.choice(first), fact) if first else None
+
+
 def leading_statement(fact):
     """A sentence that starts with the fact's value ("Yara Yardley is the director of..."), or None."""
     lead = [t for t in STATEMENTS[fact.kind] if t.startswith("{v}")]

@@ -285,6 +285,9 @@ def main():
                     help="share of documents with 8-14 unrelated facts, as dense as the sample PDFs (datagen.make_document)")
     ap.add_argument("--twin-facts", type=float, default=0.0,
                     help="share of documents whose asked fact (two-part keys) has a near-miss twin for each key part")
+    ap.add_argument("--value-first-facts", type=float, default=0.0,
+                    help="share of documents whose facts of the asked kind are all sentences worded value first "
+                         "(datagen.make_document)")
     ap.add_argument("--report-docs", type=float, default=0.0,
                     help="share of rows (1,024 tokens or more) built like the sample PDFs (sample_docs.training_sample)")
     ap.add_argument("--value-repeats", type=float, default=0.0,
@@ -425,7 +428,7 @@ def main():
                 start_share=a.start_facts, with_question=True, reply=a.reply,
                 table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True,
                 dense_share=a.dense_facts, report_share=a.report_docs, ask_reply=a.ask_reply,
-                ask_key=a.ask_key, twin_share=a.twin_facts)
+                ask_key=a.ask_key, twin_share=a.twin_facts, value_first_share=a.value_first_facts)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:
