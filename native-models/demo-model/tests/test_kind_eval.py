@@ -54,6 +54,10 @@ class KindEvalTest(unittest.TestCase):
         self.assertTrue(all("depot in" in s for s in seen))  # every stock question names the depot
         with self.assertRaisesRegex(ValueError, "unknown kind"):
             kind_accuracy(model, tok, "colour", 1, 300, 1.0, 7)
+        # Value-first samples: the prompts state the stock facts value first, never in a table.
+        seen.clear()
+        kind_breakdown(model, tok, "stock", 4, 300, 1.0, 7, value_first_share=1.0)
+        self.assertTrue(all("There are " in s and "\nMaterial" not in s for s in seen), seen)
 
     def test_twin_class_names_the_shared_key_parts(self):
         self.assertEqual(twin_class({"shared": []}), "no twin")

@@ -52,16 +52,18 @@ def twin_class(sample):
     return "shares " + "+".join(sample["shared"]) if sample["shared"] else "no twin"
 
 
-def kind_breakdown(model, tok, kind, n, length, table_share, seed):
+def kind_breakdown(model, tok, kind, n, length, table_share, seed, value_first_share=0.0):
     """{twin_class: [right, asked]} over n generated samples asking about `kind`: a sample is right
-    when its reply is predicted exactly up to the end of the value."""
+    when its reply is predicted exactly up to the end of the value. value_first_share: how often
+    every fact of the kind is a sentence worded value first (datagen.make_document)."""
     if kind not in F.KINDS:
         raise ValueError(f"unknown kind {kind!r}; kinds: {', '.join(F.KINDS)}")
     rng = random.Random(f"{seed}:{kind}")
     weights = {k: (1.0 if k == kind else 0.0) for k in F.KINDS}
     out = {}
     for _ in range(n):
-        s = datagen.make_sample(rng, length - 45, tok.count, kind_weights=weights, table_share=table_share)
+        s = datagen.make_sample(rng, length - 45, tok.count, kind_weights=weights, table_share=table_share,
+                                value_first_share=value_first_share)
         reply = checked_reply(tok, s["answer"], s["value"])
         cell = out.setdefault(twin_class(s), [0, 0])
         cell[0] += reply_correct(model, tok.encode(render_chat(s["messages"], True)), reply)
@@ -74,9 +76,9 @@ def right_share(parts):
     return sum(r for r, _ in parts.values()) / sum(m for _, m in parts.values())
 
 
-def kind_accuracy(model, tok, kind, n, length, table_share, seed):
+def kind_accuracy(model, tok, kind, n, length, table_share, seed, value_first_share=0.0):
     """Share of n generated samples asking about `kind` whose reply is predicted exactly."""
-    return right_share(kind_breakdown(model, tok, kind, n, length, table_share, seed))
+    return right_share(kind_breakdown(model, tok, kind, n, length, table_share, seed, value_first_share))
 
 
 def main():
@@ -87,6 +89,8 @@ def main():
     ap.add_argument("--length", type=int, default=2048, help="prompt tokens")
     ap.add_argument("--table-share", type=float, default=1.0,
                     help="share of samples whose fact is in a table (kinds with a table form)")
+    ap.add_argument("--value-first-share", type=float, default=0.0,
+                    help="share of samples whose facts of the kind are all sentences worded value first")
     ap.add_argument("--seed", type=int, default=4242)
     ap.add_argument("--stock-reply", default="town", choices=sorted(F.STOCK_REPLIES),
                     help="the stock reply form the weights were trained on (train.py --stock-reply)")
@@ -97,7 +101,7 @@ def main():
     model, tok = load(a.weights)
     report, t0 = {}, time.time()
     for kind in a.kinds.split(","):
-        parts = kind_breakdown(model, tok, kind, a.n, a.length, a.table_share, a.seed)
+        parts = kind_breakdown(model, tok, kind, a.n, a.length, a.table_share, a.seed, a.value_first_share)
         report[kind] = right_share(parts)
         split = ", ".join(f"{c} {r}/{m}" for c, (r, m) in sorted(parts.items()))
         print(f"{kind}: {round(report[kind] * a.n)}/{a.n} replies right to the value ({split}; {time.time() - t0:.0f}s)",
