@@ -54,20 +54,14 @@ def _place_fact(rng, blocks, fact, style, value_first=False):
     paras = [i for i in range(max(0, idx - 3), min(len(blocks), idx + 3)) if blocks[i]["type"] == "para"]
     r = rng.random()
     lead = F.value_first_statement(fact, rng) if value_first else None
-    if lead:
-        where = blocks[rng.choice(paras)]["sentences"] if paras else None
-        if where is not None:
-            where.insert(rng.randrange(1, len(where) + 1), lead)
-        else:
-            blocks.insert(idx, {"type": "para", "sentences": [filler.sentence(rng), lead]})
-    elif style != "prose" and r < 0.2:
+    if not lead and style != "prose" and r < 0.2:
         blocks.insert(idx, {"type": "list", "items": [F.record(fact)], "numbered": False, "record": True})
-    elif paras and r < 0.85:
+    elif paras and (lead or r < 0.85):
         sents = blocks[rng.choice(paras)]["sentences"]
         # Never first in a paragraph: the value then always follows a space (same tokens as the answer).
-        sents.insert(rng.randrange(1, len(sents) + 1), F.statement(fact, rng))
+        sents.insert(rng.randrange(1, len(sents) + 1), lead or F.statement(fact, rng))
     else:
-        blocks.insert(idx, {"type": "para", "sentences": [filler.sentence(rng), F.statement(fact, rng)]})
+        blocks.insert(idx, {"type": "para", "sentences": [filler.sentence(rng), lead or F.statement(fact, rng)]})
 
 
 TABLE_KINDS = ("code", "role", "stock", "date", "platform")
