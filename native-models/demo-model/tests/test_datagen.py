@@ -238,6 +238,42 @@ class CopySourcesTest(unittest.TestCase):
         self.assertGreater(chained, 2)
         self.assertLess(chained, rows)
 
+    def test_echo_read_goes_through_the_replys_copy_of_the_key_end(self):
+        # With read_echo the documents are the same; a reply that restates the key end's token
+        # reads the key end from there, and its position before the value reads that copy.
+        import torch
+
+        from trainer import dataset
+
+        tok = self.tok
+        rows = 40
+        args = (tok, random.Random(3), rows, 400, 0.1)
+        kw = dict(value_mask=True, sources=True, with_spans=True, with_chain=True, kind_weights={"role": 3, "date": 3})
+        ids0, _, _, _, _, _, _, carry0, read0 = dataset.make_batch(*args, **kw)
+        ids, tgt, w, am, vm, src, span, carry, read = dataset.make_batch(
+            tok, random.Random(3), rows, 400, 0.1, read_echo=True, **kw)
+        self.assertTrue(torch.equal(ids, ids0))
+        self.assertTrue(torch.equal(carry, carry0))
+        echoed = 0
+        for r in range(rows):
+            first = vm[r].nonzero().flatten().tolist()[0]
+            end = read0[r][first].item()
+            if end < 0:
+                self.assertTrue(torch.equal(read[r], read0[r]))
+                continue
+            reply_start = max(i for i in range(first) if not am[r][i]) + 1
+            copies = [p for p in range(reply_start, first) if ids[r][p] == ids[r][end]]
+            if not copies:
+                self.assertTrue(torch.equal(read[r], read0[r]))
+                continue
+            echoed += 1
+            echo = copies[-1]
+            self.assertEqual(read[r][echo].item(), end)
+            self.assertEqual(read[r][first].item(), echo)
+            changed = (read[r] != read0[r]).nonzero().flatten().tolist()
+            self.assertEqual(changed, [echo, first])
+        self.assertGreater(echoed, 2)
+
     def test_window_looks_at_the_questions_key_words_before_it(self):
         # The observation window (last 8 prompt positions and the reply's first) looks at the run from
         # the question's first to its last distinctive word before the window; nothing else does.

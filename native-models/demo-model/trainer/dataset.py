@@ -79,6 +79,11 @@ def _key_end(tok, ids, at, n_val, question, reach=14):
     return hits[-1] if hits else -1
 
 
+def _echo(reply, j, token):
+    """Last position before j in reply whose token is token, or -1."""
+    return next((p for p in range(j - 1, -1, -1) if reply[p] == token), -1)
+
+
 def _starts(tok, ids):
     """Character offset where each token of ids starts in their decoded text, and the text's length."""
     out, n = [], 0
@@ -152,7 +157,7 @@ def _question_word(tok, ids, question, word):
     return (q_at + i, len(run)) if i >= 0 else (-1, 0)
 
 
-def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=False):
+def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=False, read_echo=False):
     """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
 
     Entry i concerns ids[i] except sources, carry and read, whose entry i concerns position i-1.
@@ -168,6 +173,10 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
     token (_key_end) reads the value's first token (carry: the token's identity is moved to where
     the key is known), and the reply's position before the value's first token, and the
     observation window, read that key end (read), where the carried token can be found by the key.
+    With read_echo, the reply reads the key end from its own copy of the key end's token (the
+    town in "The depot in Corriedale holds"), a match of a token against the same token, and the
+    position before the value reads that copy (a second step that brings the carried value on).
+    A reply without that token keeps the one-step read.
 
     ask / ask_span (last two; entry i concerns position i-1, like sources): the observation window
     of each reply looks at the question's key words before it (_question_run), so that selection
@@ -212,6 +221,9 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
                     carry[end + 1] = aligned[0]
                     read[lo:] = [end] * n_win
                     seg_read[0] = seg_read[j] = end
+                    echo = _echo(seg, j, ids[end]) if read_echo else -1
+                    if 0 <= echo < j - 1:
+                        seg_read[echo + 1], seg_read[j] = end, len(ids) + echo
             elif at >= 0:
                 seg_src[j : j + len(v)] = aligned
                 # The prompt's last WINDOW positions (the observation window that SnapKV-style
@@ -240,7 +252,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
                value_weight=1.0, kv_frac=0.0, repeat_frac=0.0, small_vocab=0.0, sources=False, kind_weights=None,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
                reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0,
-               report_share=0.0, ask_reply=False, ask_key=False, twin_share=0.0, value_first_share=0.0):
+               report_share=0.0, ask_reply=False, ask_key=False, twin_share=0.0, value_first_share=0.0,
+               read_echo=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -255,7 +268,9 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     with_spans (and sources), a last tensor gives how many tokens from that source to look at
     (the whole value for the observation window's positions, 1 elsewhere). With with_chain, two
     more tensors [n, S] give the chain targets of value-first facts (_chat_row): carry[b, i], the
-    position that document position i reads, and read[b, i], the key end that position i reads.
+    position that document position i reads, and read[b, i], the key end that position i reads
+    (with read_echo, a reply's copy of the key end's token reads it and the position before the
+    value reads that copy: _chat_row).
     end_share / start_share: how often the asked fact ends / starts the document (datagen).
     With with_question, two more tensors [n, S]: ask[b, i], the first of the question's key words
     that position i (an observation-window position) should look at, and ask_span, how many
@@ -291,7 +306,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
                                     kind_weights, end_share, start_share, reply, table_share, cross_share,
                                     dense_share, twin_share, value_first_share)
-        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key)
+        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key, read_echo)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.
         i = row[3].index(True)

@@ -35,6 +35,7 @@ import time  # noqa: E402
 import torch  # noqa: E402
 
 from . import bpe, copy_circuit, dataset, datagen, eviction, export, facts, grow, select_eviction  # noqa: E402
+from .head_drop import HeadDrop, reply_gates  # noqa: E402
 from .model import Decoder, default_config, load_checkpoint  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
@@ -250,6 +251,13 @@ def main():
                     help="layer:head list taught to attend from a value-first fact's key end to its value (chain_loss)")
     ap.add_argument("--read-heads", default="",
                     help="layer:head list taught to attend from the question and reply to that key end (chain_loss)")
+    ap.add_argument("--read-echo", action="store_true",
+                    help="the reply reads the key end from its own copy of the key end's token, and the position "
+                         "before the value reads that copy (dataset._chat_row)")
+    ap.add_argument("--drop-heads", default="",
+                    help="layer:head list whose outputs are zeroed where --drop-share of the rows predict their "
+                         "replies (head_drop.py), so that other heads learn to carry the copy")
+    ap.add_argument("--drop-share", type=float, default=0.5, help="share of rows that --drop-heads applies to")
     ap.add_argument("--end-facts", type=float, default=0.0,
                     help="share of documents whose asked fact is their last sentence (datagen.make_document)")
     ap.add_argument("--question-heads", default="",
@@ -371,6 +379,8 @@ def main():
     offset_heads = heads(a.offset_heads)
     window_heads = heads(a.window_heads)
     line_heads = heads(a.line_heads)
+    head_drop = HeadDrop(model, heads(a.drop_heads)) if a.drop_heads else None
+    drop_gen = torch.Generator().manual_seed(a.seed + 7)
     newline_ids = [i for i in range(len(tok.vocab)) if tok.decode([i]) == "\n"] if line_heads else []
     sup_heads, carry_heads, read_heads, question_heads = (heads(x) if a.attn_sup else [] for x in
                                                           (a.sup_heads, a.carry_heads, a.read_heads, a.question_heads))
@@ -428,7 +438,8 @@ def main():
                 start_share=a.start_facts, with_question=True, reply=a.reply,
                 table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True,
                 dense_share=a.dense_facts, report_share=a.report_docs, ask_reply=a.ask_reply,
-                ask_key=a.ask_key, twin_share=a.twin_facts, value_first_share=a.value_first_facts)
+                ask_key=a.ask_key, twin_share=a.twin_facts, value_first_share=a.value_first_facts,
+                read_echo=a.read_echo)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:
@@ -444,9 +455,13 @@ def main():
                          for l, rows in enumerate(select_eviction.plans(
                              selected, cfg["num_hidden_layers"], srh, layer_scores, evict_gen, select_budgets,
                              a.evict_compress_share))]
+            if head_drop:
+                head_drop.gate = reply_gates(am, a.drop_share, drop_gen).to(device)
             ids, tgt, w, am, src, spans, carry, read, ask, ask_spans = (
                 t.to(device) for t in (ids, tgt, w, am, src, spans, carry, read, ask, ask_spans))
             logits, probs = model(ids, True, masks) if sup_heads else (model(ids, False, masks), None)
+            if head_drop:
+                head_drop.gate = None  # evaluation passes run with every head
             ce = torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), tgt.view(-1), reduction="none")
             ce = ce.view(tgt.shape)
             loss = (ce * w).sum() / w.sum()
