@@ -274,6 +274,30 @@ class CopySourcesTest(unittest.TestCase):
             self.assertEqual(changed, [echo, first])
         self.assertGreater(echoed, 2)
 
+    def test_chain_after_moves_the_chain_to_the_token_after_the_key_end(self):
+        # The same documents; every chain target (carry's reader, read's target) moves one token
+        # on, to the token whose previous token is the key end.
+        import torch
+
+        from trainer import dataset
+
+        kw = dict(value_mask=True, sources=True, with_spans=True, with_chain=True, kind_weights={"role": 3, "date": 3})
+        ids0, _, _, _, _, _, _, carry0, read0 = dataset.make_batch(self.tok, random.Random(3), 40, 400, 0.1, **kw)
+        ids, _, _, _, vm, _, _, carry, read = dataset.make_batch(
+            self.tok, random.Random(3), 40, 400, 0.1, chain_after=True, **kw)
+        self.assertTrue(torch.equal(ids, ids0))
+        moved = 0
+        for r in range(40):
+            readers0 = (carry0[r] >= 0).nonzero().flatten().tolist()
+            readers = (carry[r] >= 0).nonzero().flatten().tolist()
+            self.assertEqual(readers, [p + 1 for p in readers0])
+            self.assertEqual(carry[r][readers].tolist(), carry0[r][readers0].tolist())
+            self.assertTrue(torch.equal(read[r] >= 0, read0[r] >= 0))
+            on = read0[r] >= 0
+            self.assertTrue(torch.equal(read[r][on], read0[r][on] + 1))
+            moved += bool(readers)
+        self.assertGreater(moved, 2)
+
     def test_window_looks_at_the_questions_key_words_before_it(self):
         # The observation window (last 8 prompt positions and the reply's first) looks at the run from
         # the question's first to its last distinctive word before the window; nothing else does.

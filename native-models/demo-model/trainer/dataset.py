@@ -157,7 +157,8 @@ def _question_word(tok, ids, question, word):
     return (q_at + i, len(run)) if i >= 0 else (-1, 0)
 
 
-def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=False, read_echo=False):
+def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=False, read_echo=False,
+              chain_after=False):
     """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
 
     Entry i concerns ids[i] except sources, carry and read, whose entry i concerns position i-1.
@@ -176,7 +177,11 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
     With read_echo, the reply reads the key end from its own copy of the key end's token (the
     town in "The depot in Corriedale holds"), a match of a token against the same token, and the
     position before the value reads that copy (a second step that brings the carried value on).
-    A reply without that token keeps the one-step read.
+    A reply without that token keeps the one-step read. With chain_after, the token after the key
+    end (the sentence's "." in "... in the depot in Corriedale.") takes the key end's place: its
+    previous token is the key end, as the previous token of the reply's position before the value
+    is the reply's key end ("Corriedale" before "holds"), so both sides of the read can be found
+    by the same previous-token feature.
 
     ask / ask_span (last two; entry i concerns position i-1, like sources): the observation window
     of each reply looks at the question's key words before it (_question_run), so that selection
@@ -217,6 +222,8 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
                 for t in range(1, len(v)):
                     seg_src[j + t] = aligned[t]
                 end = _key_end(tok, ids, at, n_doc, questions[k])
+                if end >= 0 and chain_after:
+                    end = end + 1 if end + 1 < len(ids) else -1
                 if end >= 0:
                     carry[end + 1] = aligned[0]
                     read[lo:] = [end] * n_win
@@ -253,7 +260,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
                reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0,
                report_share=0.0, ask_reply=False, ask_key=False, twin_share=0.0, value_first_share=0.0,
-               read_echo=False):
+               read_echo=False, chain_after=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -270,7 +277,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     more tensors [n, S] give the chain targets of value-first facts (_chat_row): carry[b, i], the
     position that document position i reads, and read[b, i], the key end that position i reads
     (with read_echo, a reply's copy of the key end's token reads it and the position before the
-    value reads that copy: _chat_row).
+    value reads that copy; with chain_after, the token after the key end stands for it: _chat_row).
     end_share / start_share: how often the asked fact ends / starts the document (datagen).
     With with_question, two more tensors [n, S]: ask[b, i], the first of the question's key words
     that position i (an observation-window position) should look at, and ask_span, how many
@@ -306,7 +313,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
                                     kind_weights, end_share, start_share, reply, table_share, cross_share,
                                     dense_share, twin_share, value_first_share)
-        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key, read_echo)
+        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key, read_echo, chain_after)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.
         i = row[3].index(True)
