@@ -245,13 +245,11 @@ class CopySourcesTest(unittest.TestCase):
 
         from trainer import dataset
 
-        tok = self.tok
         rows = 40
-        args = (tok, random.Random(3), rows, 400, 0.1)
         kw = dict(value_mask=True, sources=True, with_spans=True, with_chain=True, kind_weights={"role": 3, "date": 3})
-        ids0, _, _, _, _, _, _, carry0, read0 = dataset.make_batch(*args, **kw)
-        ids, tgt, w, am, vm, src, span, carry, read = dataset.make_batch(
-            tok, random.Random(3), rows, 400, 0.1, read_echo=True, **kw)
+        ids0, _, _, _, _, _, _, carry0, read0 = dataset.make_batch(self.tok, random.Random(3), rows, 400, 0.1, **kw)
+        ids, _, _, am, vm, _, _, carry, read = dataset.make_batch(
+            self.tok, random.Random(3), rows, 400, 0.1, read_echo=True, **kw)
         self.assertTrue(torch.equal(ids, ids0))
         self.assertTrue(torch.equal(carry, carry0))
         echoed = 0
