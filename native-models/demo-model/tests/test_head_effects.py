@@ -59,5 +59,6 @@ class HeadEffectsTest(unittest.TestCase):
         # The hooks are gone afterwards: the model gives its own probabilities again.
         self.assertTrue(torch.equal(full, again))
 
+
 if __name__ == "__main__":
     unittest.main()

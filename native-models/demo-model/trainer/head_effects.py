@@ -32,7 +32,7 @@ from .train_tokenizer import render_chat
 def last_position_parts(model, ids):
     """({name: [hidden]} of what the embedding, each head ("a{layer}.{head}") and each MLP
     ("m{layer}") add to the residual at the last position, {layer: attention probs [heads, S]}
-    of that position)."""
+    of that position, the last layer's output there)."""
     x, cos, sin, mask = forward_start(model, ids)
     parts, attn = {"emb": x[0, -1].clone()}, {}
     for i, layer in enumerate(model.model.layers):
@@ -45,9 +45,10 @@ def last_position_parts(model, ids):
             out = p[0, head, -1] @ v_all[:, head // rep]  # [d]
             parts[f"a{i}.{head}"] = at.o_proj.weight[:, head * at.d : (head + 1) * at.d] @ out
         attn[i] = p[0, :, -1]
-        y, _ = layer(x, cos, sin, mask)
-        parts[f"m{i}"] = (y - x - a)[0, -1]
-        x = y
+        x = x + a  # the rest of Layer.forward, without computing the attention again
+        m = layer.mlp(layer.post_attention_layernorm(x))
+        parts[f"m{i}"] = m[0, -1]
+        x = x + m
     return parts, attn, x[0, -1]
 
 
