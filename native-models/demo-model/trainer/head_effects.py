@@ -80,6 +80,17 @@ def scaled_top(model, ids, factors, k=4):
     return [(int(i), float(v)) for v, i in zip(top.values, top.indices)]
 
 
+def document_text(path):
+    """A document's text from the app's ingest JSON (`cli ingest FILE.pdf --json`: its "text") or
+    from a plain text file."""
+    with open(path, encoding="utf-8") as f:
+        raw = f.read()
+    try:
+        return json.loads(raw)["text"]
+    except (ValueError, KeyError, TypeError):
+        return raw
+
+
 def prompt_ids(tok, text, question, prefix):
     return tok.encode(render_chat([{"role": "user", "content": text + "\n\n" + question}], True)) + tok.encode(prefix)
 
@@ -99,11 +110,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     model, tok = load(a.weights)
-    raw = open(a.text, encoding="utf-8").read()
-    try:
-        text = json.loads(raw)["text"]
-    except (ValueError, KeyError, TypeError):
-        text = raw
+    text = document_text(a.text)
     cand = [tok.encode(t) for t in a.tokens]
     for t, ids_ in zip(a.tokens, cand):
         if len(ids_) != 1:

@@ -24,13 +24,13 @@ Usage:
 """
 
 import argparse
-import json
 
 import torch
 
 from .datagen import corpus_text
 from .evaluate import load
 from .export import export
+from .head_effects import document_text
 from .key_probe import probe_accuracy, residuals
 
 
@@ -129,6 +129,18 @@ def plant_copy(model, heads, resid_in, ids, digits, gap):
     return out
 
 
+def report(model, resid_in, digits, labels):
+    scores, probes = copy_scores(model, resid_in, digits, labels), value_probes(model, resid_in, labels)
+    at = model.model.layers[0].self_attn
+    rep = at.nh // at.nkv
+    print(f"{len(labels)} digit positions; per head rate / gap, per KV group the value probe's accuracy")
+    for layer in range(len(model.model.layers)):
+        for g in range(at.nkv):
+            cells = "  ".join(f"{layer}:{h} {scores[(layer, h)][0]:.2f} {scores[(layer, h)][1]:+6.2f}"
+                              for h in range(g * rep, (g + 1) * rep))
+            print(f"layer {layer} kv {g}: probe {probes[(layer, g)]:.2f} | {cells}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights", default="weights")
@@ -145,11 +157,7 @@ def main():
     if a.plant and not a.out:
         raise SystemExit("--plant needs --out DIR (the planted model is exported there, for train.py --init-from)")
     model, tok = load(a.weights)
-    texts = []
-    for path in a.text:
-        with open(path) as f:
-            raw = f.read()
-        texts.append(json.loads(raw)["text"] if path.endswith(".json") else raw)
+    texts = [document_text(path) for path in a.text]
     texts += ["\n\n".join(corpus_text(seed, 6, 600)) for seed in range(a.first_seed, a.first_seed + a.generated)]
     if not texts:
         raise SystemExit("no text: give --text files or --generated N > 0")
@@ -170,18 +178,6 @@ def main():
         report(model, resid_in[:, mask], digits, labels)
         export(model, a.weights, a.out)
         print(f"exported {a.out}")
-
-
-def report(model, resid_in, digits, labels):
-    scores, probes = copy_scores(model, resid_in, digits, labels), value_probes(model, resid_in, labels)
-    at = model.model.layers[0].self_attn
-    rep = at.nh // at.nkv
-    print(f"{len(labels)} digit positions; per head rate / gap, per KV group the value probe's accuracy")
-    for layer in range(len(model.model.layers)):
-        for g in range(at.nkv):
-            cells = "  ".join(f"{layer}:{h} {scores[(layer, h)][0]:.2f} {scores[(layer, h)][1]:+6.2f}"
-                              for h in range(g * rep, (g + 1) * rep))
-            print(f"layer {layer} kv {g}: probe {probes[(layer, g)]:.2f} | {cells}")
 
 
 if __name__ == "__main__":
