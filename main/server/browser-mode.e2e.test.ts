@@ -163,24 +163,39 @@ describe('browser mode end to end', () => {
     await page.mouse.click(ob.x + ob.width * 0.8, ob.y + ob.height / 2);
     await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(before);
 
-    // Stop midway: the longest answer the settings allow, stopped as soon as text streams. (1,000
-    // tokens of this small model once finished before the click landed.)
+    // Stop midway: the longest answer the settings allow, stopped as soon as text streams. This
+    // small model writes 4,096 tokens in a few seconds, and on a loaded 2-core machine the answer
+    // has once finished before the click landed (so did 1,000 tokens before that): an answer that
+    // ends on its own is asked again, up to three times, and one of them must say "stopped".
     await service.dispatch('settings:set', { patch: { maxNewTokens: MAX_NEW_TOKENS_LIMIT } });
-    await page
-      .getByRole('textbox', { name: 'Ask about the document' })
-      .fill('Summarise every station.');
-    await page.keyboard.press('Enter');
-    await page.locator('.streaming .text').filter({ hasText: /./ }).waitFor();
-    await page.getByRole('button', { name: 'Stop' }).click();
-    await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 30_000 });
-    await expect
-      .poll(() => page.locator('.message.assistant').last().textContent())
-      .toContain('stopped');
+    const lastAnswer = () => page.locator('.message.assistant').last().textContent();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page
+        .getByRole('textbox', { name: 'Ask about the document' })
+        .fill('Summarise every station.');
+      await page.keyboard.press('Enter');
+      await page.locator('.streaming .text').filter({ hasText: /./ }).waitFor();
+      await page
+        .getByRole('button', { name: 'Stop' })
+        .click({ timeout: 5_000 })
+        .catch(() => {});
+      await page.getByRole('button', { name: 'Send' }).waitFor({ timeout: 30_000 });
+      // The stopped answer is saved with its mark; give the store a moment to show it.
+      const stopped = await expect
+        .poll(lastAnswer, { timeout: 2_000 })
+        .toContain('stopped')
+        .then(
+          () => true,
+          () => false,
+        );
+      if (stopped) break;
+    }
+    expect(await lastAnswer()).toContain('stopped');
     await shot('3-stopped');
 
     // Reload: the document, the conversation and its messages come back.
     await page.reload();
-    await page.getByText('Summarise every station.').waitFor();
+    await page.getByText('Summarise every station.').first().waitFor();
     expect(await page.getByRole('combobox', { name: 'Conversation' }).inputValue()).not.toBe('');
     await shot('4-reloaded');
     expect(errors).toEqual([]);
