@@ -53,6 +53,11 @@ def group_values(model, resid, layer):
     return at.v_proj(lay.input_layernorm(resid)).view(-1, at.nkv, at.d)
 
 
+def mean_gap(logits, labels):
+    """Mean over positions of the labelled digit's logit minus the ten digits' mean ([N, 10], [N])."""
+    return (logits.gather(1, labels[:, None])[:, 0] - logits.mean(1)).mean().item()
+
+
 @torch.no_grad()
 def copy_scores(model, resid_in, digits, labels):
     """{(layer, head): (rate, gap)} over positions whose inputs to each layer are resid_in[layer]
@@ -66,8 +71,7 @@ def copy_scores(model, resid_in, digits, labels):
             o = v[:, head // (at.nh // at.nkv)] @ at.o_proj.weight[:, head * at.d:(head + 1) * at.d].T
             logits = o @ emb.T  # [N, 10]
             rate = (logits.argmax(1) == labels).float().mean().item()
-            gap = (logits.gather(1, labels[:, None])[:, 0] - logits.mean(1)).mean().item()
-            out[(layer, head)] = (rate, gap)
+            out[(layer, head)] = (rate, mean_gap(logits, labels))
     return out
 
 
@@ -123,13 +127,14 @@ def plant_copy(model, heads, resid_in, ids, digits, gap):
         values = group_values(model, resid_in[layer], layer)[:, head // (at.nh // at.nkv)]
         fitted = fit_copy_map(values, emb[ids])
         logits = values[mask] @ fitted.T @ emb[torch.tensor(digits)].T
-        scale = gap / (logits.gather(1, labels[:, None])[:, 0] - logits.mean(1)).mean().item()
+        scale = gap / mean_gap(logits, labels)
         at.o_proj.weight[:, head * at.d:(head + 1) * at.d] += scale * fitted
         out[(layer, head)] = scale
     return out
 
 
 def report(model, resid_in, digits, labels):
+    """Prints each head's copy_scores and each KV group's value probe; returns the scores."""
     scores, probes = copy_scores(model, resid_in, digits, labels), value_probes(model, resid_in, labels)
     at = model.model.layers[0].self_attn
     rep = at.nh // at.nkv
@@ -139,6 +144,7 @@ def report(model, resid_in, digits, labels):
             cells = "  ".join(f"{layer}:{h} {scores[(layer, h)][0]:.2f} {scores[(layer, h)][1]:+6.2f}"
                               for h in range(g * rep, (g + 1) * rep))
             print(f"layer {layer} kv {g}: probe {probes[(layer, g)]:.2f} | {cells}")
+    return scores
 
 
 def main():
@@ -166,10 +172,10 @@ def main():
     mask, labels = digit_labels(ids, digits)
     if len(labels) < 20:
         raise SystemExit(f"only {len(labels)} spaced digits in the texts; give more text")
-    report(model, resid_in[:, mask], digits, labels)
+    scores = report(model, resid_in[:, mask], digits, labels)
     if a.plant:
         match = tuple(int(x) for x in a.match.split(":"))
-        gap = copy_scores(model, resid_in[:, mask], digits, labels)[match][1]
+        gap = scores[match][1]
         heads = [tuple(int(x) for x in h.split(":")) for h in a.plant.split(",")]
         for (layer, head), scale in plant_copy(model, heads, resid_in, ids, digits, gap).items():
             print(f"planted {layer}:{head}: fitted copy map x {scale:.1f}, digit gap {gap:+.2f} added")
