@@ -173,6 +173,11 @@ class AttentionLossTest(unittest.TestCase):
         self.assertAlmostEqual(both.item(), (-math.log(0.5 + 1e-6) - math.log(1e-6)) / 2, places=4)
         # No position within reach (every token starts its own line): nothing to learn.
         self.assertEqual(line_loss(probs, torch.arange(S)[None], [(1, 1, 2)]).item(), 0.0)
+        # Skipped positions (there the head has another target) leave the mean: with rows 6 and 7
+        # skipped, reach 4 scores rows 1, 2, 4, 5 only.
+        skip = torch.zeros(1, S, dtype=torch.bool)
+        skip[0, 6:] = True
+        self.assertAlmostEqual(line_loss(probs, starts, [(1, 1, 4)], skip).item(), -math.log(0.5 + 1e-6), places=5)
 
     def test_chain_loss_reads_each_head_on_its_own_targets(self):
         import math

@@ -172,10 +172,11 @@ def line_starts(ids, newline_ids):
     return before + 1
 
 
-def line_loss(probs, starts, line_heads):
+def line_loss(probs, starts, line_heads, skip=None):
     """Attention supervision of line-start heads: -log of the attention that a head puts on the
     first token of the line, at every position 1..reach tokens into a line. line_heads lists
-    (layer, head, reach); starts comes from line_starts.
+    (layer, head, reach); starts comes from line_starts. skip [b, S] (bool, optional): positions
+    left out, e.g. those where the same head is taught another target (--question-heads).
 
     Meant for a layer after the previous-token head, where a line's first token already knows it
     follows a newline: then a table row's value carries the row's first cell, the material that
@@ -185,7 +186,10 @@ def line_loss(probs, starts, line_heads):
     into = pos - starts
     terms = []
     for layer, head, reach in line_heads:
-        b, i = ((into >= 1) & (into <= reach)).nonzero(as_tuple=True)
+        taught = (into >= 1) & (into <= reach)
+        if skip is not None:
+            taught &= ~skip
+        b, i = taught.nonzero(as_tuple=True)
         if len(b):
             p = probs[layer][b, head, i, starts[b, i]]
             terms.append(-(p + 1e-6).log().mean())
@@ -477,7 +481,8 @@ def main():
                     tot_window += wl.item() / n_micro
                     loss = loss + a.attn_sup * wl
                 if line_heads:
-                    ll = line_loss(probs, line_starts(ids, newline_ids), line_heads)
+                    skip = (ask >= 0) if question_heads else None  # there the question head's target wins
+                    ll = line_loss(probs, line_starts(ids, newline_ids), line_heads, skip)
                     tot_line += ll.item() / n_micro
                     loss = loss + a.attn_sup * ll
                 if carry_heads or read_heads:
