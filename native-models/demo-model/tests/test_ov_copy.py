@@ -110,5 +110,30 @@ class OvCopyTest(unittest.TestCase):
         changed = (at.o_proj.weight != o_before).any(0).nonzero()[:, 0].tolist()
         self.assertTrue(changed and all(32 <= c < 48 for c in changed))  # head 2's columns only
 
+    def test_a_token_copy_plant_writes_the_read_token_at_the_asked_norm_and_only_there(self):
+        from trainer.ov_copy import group_values, plant_token_copy
+
+        torch = self.torch
+        resid_in, labels = self.inputs()
+        ids = torch.tensor([self.digits[int(k)] for k in labels])
+        at = self.model.model.layers[0].self_attn
+        o_before = at.o_proj.weight.detach().clone()
+        scales = plant_token_copy(self.model, [(0, 1)], resid_in, ids, share=0.5)
+        self.assertEqual(list(scales), [(0, 1)])
+        values = group_values(self.model, resid_in[0], 0)[:, 0]
+        written = values @ at.o_proj.weight[:, 16:32].T
+        # What head 0:1 writes is the embedding of the token it reads (layer 0 reads the embeddings) ...
+        emb = self.model.model.embed_tokens.weight[ids]
+        cos = torch.nn.functional.cosine_similarity(written, emb, dim=1)
+        self.assertGreater(cos.min().item(), 0.99)
+        # ... at half the next layer's input norm (here the embeddings: layer 0 wrote nothing before).
+        want = 0.5 * resid_in[1].norm(dim=1).median()
+        self.assertAlmostEqual(written.norm(dim=1).median().item(), want.item(), places=4)
+        changed = (at.o_proj.weight != o_before).any(0).nonzero()[:, 0].tolist()
+        self.assertTrue(changed and all(16 <= c < 32 for c in changed))  # head 1's columns only
+        with self.assertRaises(ValueError):  # the last layer's heads write to the unembedding only
+            plant_token_copy(self.model, [(1, 0)], resid_in, ids, share=0.5)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -21,6 +21,12 @@ Usage:
   /usr/bin/python3 -m trainer.ov_copy --weights weights --text mii.json fsn.json --generated 6
   /usr/bin/python3 -m trainer.ov_copy --weights runs/s22c/weights --text mii.json fsn.json \\
     --first-seed 100 --plant 2:0,3:0 --out runs/s23p/init
+Session 24's start (head 1:6 made a token copy for --line-heads / --question-heads, then the copy
+heads planted at a digit gap of 6):
+  /usr/bin/python3 -m trainer.ov_copy --weights weights --text mii.json fsn.json --first-seed 200 \
+    --plant-token 1:6 --token-share 0.3 --out runs/s24/token
+  /usr/bin/python3 -m trainer.ov_copy --weights runs/s24/token --text mii.json fsn.json \
+    --first-seed 100 --plant 2:0,3:0 --gap 6 --out runs/s24/init
 """
 
 import argparse
@@ -133,6 +139,30 @@ def plant_copy(model, heads, resid_in, ids, digits, gap):
     return out
 
 
+@torch.no_grad()
+def plant_token_copy(model, heads, resid_in, ids, share):
+    """Replaces each head's o_proj columns by the ridge map from its KV group's value vector to the
+    embedding of the token at that position (fit_copy_map), scaled so that what it writes has a
+    median norm of `share` times the median norm of the next layer's input: the head then writes
+    the token it attends to, loud enough for the later layers' queries and keys to read (a line
+    head or question head whose two ends should match, train.py --line-heads / --question-heads).
+    Returns {(layer, head): the scale of the fitted map}."""
+    emb = model.model.embed_tokens.weight
+    out = {}
+    for layer, head in heads:
+        if layer + 1 >= len(resid_in):
+            raise ValueError(f"head {layer}:{head} is in the last layer, which writes to the unembedding only; "
+                             "plant an earlier layer's head")
+        at = model.model.layers[layer].self_attn
+        values = group_values(model, resid_in[layer], layer)[:, head // (at.nh // at.nkv)]
+        fitted = fit_copy_map(values, emb[ids])
+        written = (values @ fitted.T).norm(dim=1).median()
+        scale = share * resid_in[layer + 1].norm(dim=1).median().item() / written.item()
+        at.o_proj.weight[:, head * at.d:(head + 1) * at.d] = scale * fitted
+        out[(layer, head)] = scale
+    return out
+
+
 def report(model, resid_in, digits, labels):
     """Prints each head's copy_scores and each KV group's value probe; returns the scores."""
     scores, probes = copy_scores(model, resid_in, digits, labels), value_probes(model, resid_in, labels)
@@ -147,6 +177,11 @@ def report(model, resid_in, digits, labels):
     return scores
 
 
+def parse_heads(text):
+    """"2:0,3:0" -> [(2, 0), (3, 0)]."""
+    return [tuple(int(x) for x in h.split(":")) for h in text.split(",")]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights", default="weights")
@@ -156,32 +191,42 @@ def main():
     ap.add_argument("--max-tokens", type=int, default=4000, help="tokens read from each text")
     ap.add_argument("--plant", default="", help="layer:head list given a fitted copy map (plant_copy), e.g. 2:0,3:0")
     ap.add_argument("--match", default="1:0", help="layer:head whose digit gap the planted maps get")
+    ap.add_argument("--gap", type=float, default=0.0, help="the digit gap the planted maps get (instead of --match's)")
+    ap.add_argument("--plant-token", default="",
+                    help="layer:head list whose o_proj is replaced by a token copy (plant_token_copy), before --plant")
+    ap.add_argument("--token-share", type=float, default=0.3,
+                    help="--plant-token's written norm as a share of the next layer's input norm")
     ap.add_argument("--out", default="", help="with --plant: the folder the planted model is exported to")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    if a.plant and not a.out:
-        raise SystemExit("--plant needs --out DIR (the planted model is exported there, for train.py --init-from)")
+    if (a.plant or a.plant_token) and not a.out:
+        raise SystemExit("--plant and --plant-token need --out DIR (the planted model is exported there, "
+                         "for train.py --init-from)")
     model, tok = load(a.weights)
     texts = [document_text(path) for path in a.text]
     texts += ["\n\n".join(corpus_text(seed, 6, 600)) for seed in range(a.first_seed, a.first_seed + a.generated)]
     if not texts:
         raise SystemExit("no text: give --text files or --generated N > 0")
     resid_in, ids = text_inputs(model, tok, texts, a.max_tokens)
+    if a.plant_token:
+        for (layer, head), scale in plant_token_copy(model, parse_heads(a.plant_token), resid_in, ids,
+                                                     a.token_share).items():
+            print(f"planted token copy {layer}:{head}: fitted map x {scale:.2f}")
+        resid_in, ids = text_inputs(model, tok, texts, a.max_tokens)
     digits = digit_ids(tok)
     mask, labels = digit_labels(ids, digits)
     if len(labels) < 20:
         raise SystemExit(f"only {len(labels)} spaced digits in the texts; give more text")
     scores = report(model, resid_in[:, mask], digits, labels)
     if a.plant:
-        match = tuple(int(x) for x in a.match.split(":"))
-        gap = scores[match][1]
-        heads = [tuple(int(x) for x in h.split(":")) for h in a.plant.split(",")]
-        for (layer, head), scale in plant_copy(model, heads, resid_in, ids, digits, gap).items():
+        gap = a.gap or scores[parse_heads(a.match)[0]][1]
+        for (layer, head), scale in plant_copy(model, parse_heads(a.plant), resid_in, ids, digits, gap).items():
             print(f"planted {layer}:{head}: fitted copy map x {scale:.1f}, digit gap {gap:+.2f} added")
         # each layer's input changes above the first planted layer: measure the planted model afresh
         resid_in, ids = text_inputs(model, tok, texts, a.max_tokens)
         report(model, resid_in[:, mask], digits, labels)
+    if a.out and (a.plant or a.plant_token):
         export(model, a.weights, a.out)
         print(f"exported {a.out}")
 
