@@ -10,8 +10,9 @@ logits if it put all its attention on that position (before the final norm):
 And per KV group, how well a linear classifier reads the digit from the group's value vectors
 (fitted on 70% of the positions, scored on the rest): what an o_proj could learn to copy.
 
-With --plant it also gives heads a copy map fitted by ridge regression (plant_copy) and exports
-the result, a start for train.py --init-from.
+With --plant it also gives heads a copy map fitted by ridge regression (plant_copy), with
+--plant-token it makes heads write the token they read (plant_token_copy), and it exports the
+result, a start for train.py --init-from.
 
 Session 23 measured it on stage 8: layer 1 head 0 copies every digit (gap +16); heads 0 of layers
 2 and 3, which attend to Corriedale's right value more than head 1:0 does, copy 0.36 / 0.45 of
@@ -23,9 +24,9 @@ Usage:
     --first-seed 100 --plant 2:0,3:0 --out runs/s23p/init
 Session 24's start (head 1:6 made a token copy for --line-heads / --question-heads, then the copy
 heads planted at a digit gap of 6):
-  /usr/bin/python3 -m trainer.ov_copy --weights weights --text mii.json fsn.json --first-seed 200 \
+  /usr/bin/python3 -m trainer.ov_copy --weights weights --text mii.json fsn.json --first-seed 200 \\
     --plant-token 1:6 --token-share 0.3 --out runs/s24/token
-  /usr/bin/python3 -m trainer.ov_copy --weights runs/s24/token --text mii.json fsn.json \
+  /usr/bin/python3 -m trainer.ov_copy --weights runs/s24/token --text mii.json fsn.json \\
     --first-seed 100 --plant 2:0,3:0 --gap 6 --out runs/s24/init
 """
 
@@ -196,7 +197,7 @@ def main():
                     help="layer:head list whose o_proj is replaced by a token copy (plant_token_copy), before --plant")
     ap.add_argument("--token-share", type=float, default=0.3,
                     help="--plant-token's written norm as a share of the next layer's input norm")
-    ap.add_argument("--out", default="", help="with --plant: the folder the planted model is exported to")
+    ap.add_argument("--out", default="", help="with --plant or --plant-token: the folder the planted model is exported to")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
