@@ -27,6 +27,11 @@ class RMSNorm(nn.Module):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
 
 
+def parse_heads(spec):
+    """A tool flag's layer:head list (or layer:head:k, ...) -> int tuples: "1:0,2:0" -> [(1, 0), (2, 0)]; "" -> []."""
+    return [tuple(int(x) for x in p.split(":")) for p in spec.split(",") if p]
+
+
 def rope_tables(positions, head_dim, theta, device):
     inv_freq = theta ** (-torch.arange(0, head_dim, 2, dtype=torch.float32, device=device) / head_dim)
     freqs = positions.to(torch.float32)[..., None] * inv_freq  # [..., S, d/2]

@@ -39,6 +39,7 @@ from .evaluate import load
 from .export import export
 from .head_effects import document_text
 from .key_probe import probe_accuracy, residuals
+from .model import parse_heads
 
 
 def digit_ids(tok):
@@ -176,11 +177,6 @@ def report(model, resid_in, digits, labels):
                               for h in range(g * rep, (g + 1) * rep))
             print(f"layer {layer} kv {g}: probe {probes[(layer, g)]:.2f} | {cells}")
     return scores
-
-
-def parse_heads(text):
-    """"2:0,3:0" -> [(2, 0), (3, 0)]."""
-    return [tuple(int(x) for x in h.split(":")) for h in text.split(",")]
 
 
 def main():

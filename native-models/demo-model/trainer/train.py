@@ -36,7 +36,7 @@ import torch  # noqa: E402
 
 from . import bpe, copy_circuit, dataset, datagen, eviction, export, facts, grow, select_eviction  # noqa: E402
 from .head_drop import HeadDrop, reply_gates  # noqa: E402
-from .model import Decoder, default_config, load_checkpoint  # noqa: E402
+from .model import Decoder, default_config, load_checkpoint, parse_heads  # noqa: E402
 
 DEFAULT_SCHEDULE = "0.3:256,0.25:512,0.2:1024,0.15:2048,0.1:4096"
 
@@ -380,16 +380,13 @@ def main():
         level = ck.get("level", 0)
         torch.set_rng_state(ck["torch_rng"])
         log({"event": "resume", "step": step})
-    def heads(spec):  # "1:0,2:0" -> [(1, 0), (2, 0)]
-        return [tuple(int(x) for x in p.split(":")) for p in spec.split(",") if p]
-
-    offset_heads = heads(a.offset_heads)
-    window_heads = heads(a.window_heads)
-    line_heads = heads(a.line_heads)
-    head_drop = HeadDrop(model, heads(a.drop_heads)) if a.drop_heads else None
+    offset_heads = parse_heads(a.offset_heads)
+    window_heads = parse_heads(a.window_heads)
+    line_heads = parse_heads(a.line_heads)
+    head_drop = HeadDrop(model, parse_heads(a.drop_heads)) if a.drop_heads else None
     drop_gen = torch.Generator().manual_seed(a.seed + 7)
     newline_ids = [i for i in range(len(tok.vocab)) if tok.decode([i]) == "\n"] if line_heads else []
-    sup_heads, carry_heads, read_heads, question_heads = (heads(x) if a.attn_sup else [] for x in
+    sup_heads, carry_heads, read_heads, question_heads = (parse_heads(x) if a.attn_sup else [] for x in
                                                           (a.sup_heads, a.carry_heads, a.read_heads, a.question_heads))
     n_params = sum(p.numel() for p in model.parameters())
     n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
