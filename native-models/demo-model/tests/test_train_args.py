@@ -29,6 +29,20 @@ class TrainArgumentsTest(unittest.TestCase):
         self.assertEqual(run.returncode, 2, run.stderr)
         self.assertIn("--ask-key changes what --ask-reply targets", run.stderr)
 
+    @unittest.skipUnless(os.path.exists(os.path.join(_path.WEIGHTS, "tokenizer.json")), "no demo tokenizer")
+    def test_without_export_the_run_folder_gets_the_weights(self):
+        # Run from another folder, so that a default of ./weights (the app's shipped model when run
+        # from demo-model/) would show up there instead of overwriting anything.
+        with tempfile.TemporaryDirectory() as cwd, tempfile.TemporaryDirectory() as d:
+            env = {**os.environ, "PYTHONPATH": _path.ROOT}
+            run = subprocess.run([sys.executable, "-m", "trainer.train", "--run", d, "--tokenizer", _path.WEIGHTS,
+                                  "--steps", "1", "--step-tokens", "256", "--micro-tokens", "256",
+                                  "--length-mix", "256:1", "--probe-lengths", "256", "--probes", "1"],
+                                 cwd=cwd, env=env, capture_output=True, text=True)
+            self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+            self.assertTrue(os.path.exists(os.path.join(d, "weights", "model.safetensors")))
+            self.assertEqual(os.listdir(cwd), [])
+
     @unittest.skipUnless(os.path.exists(os.path.join(_path.WEIGHTS, "model.safetensors")), "no demo weights")
     def test_a_grown_run_trains_only_its_new_layer(self):
         # One step of --layers 5 --train-layers 4 from the shipped weights: the export has five

@@ -209,7 +209,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", required=True, help="folder for checkpoint.pt and train.log")
     ap.add_argument("--tokenizer", default="weights", help="folder with tokenizer.json")
-    ap.add_argument("--export", default="weights")
+    ap.add_argument("--export", default="", help="folder for the exported weights (default RUN/weights; the app's "
+                    "shipped model is the folder weights, so pass that only to replace it)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     ap.add_argument("--seed", type=int, default=1)
@@ -526,8 +527,9 @@ def main():
     final = evaluate(model, probes, device)
     log({"event": "end", "step": step, "tokens": tokens_seen, "minutes": round(minutes(), 2), "eval": final})
     model.to("cpu")
-    export.export(model, a.tokenizer, a.export, {"steps": step, "tokens": tokens_seen})
-    log({"event": "exported", "dir": a.export})
+    out = a.export or os.path.join(a.run, "weights")
+    export.export(model, a.tokenizer, out, {"steps": step, "tokens": tokens_seen})
+    log({"event": "exported", "dir": out})
 
 
 if __name__ == "__main__":
