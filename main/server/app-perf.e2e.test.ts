@@ -14,6 +14,7 @@ import { startBrowserMode } from './serve';
 import type { HostServer } from './host-server';
 import type { AppService } from '../app-service/app-service';
 import { installSyntheticBridge } from './testing/synthetic-bridge';
+import { MAX_NEW_TOKENS_LIMIT } from '../../app/settings/settings';
 import { launchChromium, requireChromium } from './testing/launch-chromium';
 
 let root: string;
@@ -21,6 +22,8 @@ let host: HostServer;
 let service: AppService;
 let browser: Browser;
 const previousCache = process.env.KV_LENS_CACHE_DIR;
+/** Answer length for the figures; the input-latency test asks for the settings' limit instead. */
+const ANSWER_TOKENS = 32;
 
 function stats(values: number[]): { median: number; p95: number; max: number; n: number } {
   const s = [...values].sort((a, b) => a - b);
@@ -63,7 +66,7 @@ describe('app performance figures', () => {
     host = started.host;
     service = started.service;
     await service.dispatch('settings:set', {
-      patch: { executionProvider: 'cpu', maxNewTokens: 32 },
+      patch: { executionProvider: 'cpu', maxNewTokens: ANSWER_TOKENS },
     });
     browser = await launchChromium();
   });
@@ -171,7 +174,7 @@ describe('app performance figures', () => {
     await page.getByText('Entry 3 lists').waitFor();
     // A long answer keeps the host busy (decoding, progress bar on screen) for the whole sample
     // whatever the machine's speed; chat:stop below ends it.
-    await service.dispatch('settings:set', { patch: { maxNewTokens: 4096 } });
+    await service.dispatch('settings:set', { patch: { maxNewTokens: MAX_NEW_TOKENS_LIMIT } });
     const box = page.getByRole('textbox', { name: 'Ask about the document' });
     // keydown -> next frame, measured in the page; only keys pressed while the host was busy
     // answering (model load, document prefill, decoding: its progress bar on screen) count.
@@ -207,7 +210,7 @@ describe('app performance figures', () => {
     );
     expect(latencies.length).toBeGreaterThan(3);
     await service.dispatch('chat:stop', { conversationId: null });
-    await service.dispatch('settings:set', { patch: { maxNewTokens: 32 } });
+    await service.dispatch('settings:set', { patch: { maxNewTokens: ANSWER_TOKENS } });
     await page.close();
   });
 });
