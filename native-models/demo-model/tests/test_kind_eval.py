@@ -1,11 +1,13 @@
+import random
 import unittest
 
 import _path
 
 if _path.HAVE_TORCH:
     import torch
-    from trainer import bpe
-    from trainer.kind_eval import checked_reply, kind_accuracy, kind_breakdown, reply_correct, twin_class
+    from trainer import bpe, datagen
+    from trainer import facts as F
+    from trainer.kind_eval import checked_reply, kind_accuracy, kind_breakdown, reply_correct, twin_class, twin_pair
 
 
 class NextTokenOracle:
@@ -71,3 +73,75 @@ class KindEvalTest(unittest.TestCase):
         self.assertEqual(tok.decode(head), "The stock of coal at the depot in Eldwick is 23")
         self.assertEqual(tok.encode(answer)[:len(head)], head)
         self.assertEqual(checked_reply(tok, answer, "99"), tok.encode(answer))
+
+
+class TeacherForced:
+    """Logits that put all mass on each position's next input token: every reply right. With
+    `once_per_document`, a second prompt starting like one already seen (the same document asked
+    another question) gets every prediction wrong: a model that answers without the question."""
+
+    def __init__(self, once_per_document=False, vocab=4096):
+        self.once, self.vocab, self.seen, self.prompts = once_per_document, vocab, set(), []
+
+    def __call__(self, ids):
+        seq = ids[0].tolist()
+        self.prompts.append(seq)
+        wrong = self.once and tuple(seq[:64]) in self.seen
+        self.seen.add(tuple(seq[:64]))
+        logits = torch.zeros(1, len(seq), self.vocab)
+        for i in range(len(seq) - 1):
+            logits[0, i, (seq[i + 1] + wrong) % self.vocab] = 1.0
+        return logits
+
+
+@unittest.skipUnless(_path.HAVE_TORCH, _path.NO_TORCH_REASON or "torch missing")
+class TwinPairTest(unittest.TestCase):
+    def setUp(self):
+        self.tok = bpe.Tokenizer.load(f"{_path.WEIGHTS}/tokenizer.json")
+
+    def sample_with_town_twin(self):
+        rng = random.Random(11)
+        weights = {k: (1.0 if k == "stock" else 0.0) for k in F.KINDS}
+        while True:
+            s = datagen.make_sample(rng, 400, self.tok.count, kind_weights=weights, table_share=1.0, twin_share=1.0)
+            if "city" in s["twins"]:
+                return s
+
+    def test_twin_pair_asks_the_same_document_about_the_twin(self):
+        s = self.sample_with_town_twin()
+        twin = s["twins"]["city"]
+        self.assertIn(twin.slots["city"], s["question"])  # the twin is in the asked town
+        self.assertNotIn(twin.slots["mat"], s["question"])
+        messages, answer, value = twin_pair(s, twin, random.Random(3))
+        self.assertEqual(value, twin.value)
+        self.assertNotEqual(value, s["value"])
+        user, twin_user = s["messages"][-1]["content"], messages[-1]["content"]
+        document = user[: len(user) - len(s["question"])]
+        self.assertTrue(twin_user.startswith(document))
+        twin_question = twin_user[len(document):]
+        self.assertIn(twin.slots["mat"], twin_question)
+        self.assertNotEqual(twin_question, s["question"])
+        self.assertEqual(messages[:-1], s["messages"][:-1])
+        # The replies up to the value start with the same words: only the question tells them apart.
+        self.assertEqual(answer[: answer.index(value)], s["answer"][: s["answer"].index(s["value"])])
+        self.assertIsNot(messages, s["messages"])
+        self.assertEqual(s["messages"][-1]["content"], user)  # the sample is left as it was
+
+    def test_a_pair_counts_only_when_both_questions_are_answered(self):
+        pairs = {}
+        parts = kind_breakdown(TeacherForced(), self.tok, "stock", 12, 400, 1.0, 5, pairs=pairs)
+        self.assertEqual(sum(r for r, _ in parts.values()), 12)
+        self.assertGreater(sum(m for _, m in pairs.values()), 0)
+        self.assertTrue(all(r == m for r, m in pairs.values()), pairs)
+        # Right on each document's first question, wrong when the same document is asked again:
+        # the single counts stay, and no pair is right.
+        blind_pairs = {}
+        blind = kind_breakdown(TeacherForced(once_per_document=True), self.tok, "stock", 12, 400, 1.0, 5,
+                               pairs=blind_pairs)
+        self.assertEqual(blind, parts)
+        self.assertEqual({p: m for p, (_, m) in blind_pairs.items()}, {p: m for p, (_, m) in pairs.items()})
+        self.assertTrue(all(r == 0 for r, _ in blind_pairs.values()), blind_pairs)
+        # Without a pairs dict, one forward pass per sample, as before.
+        model = TeacherForced()
+        kind_breakdown(model, self.tok, "stock", 12, 400, 1.0, 5)
+        self.assertEqual(len(model.prompts), 12)

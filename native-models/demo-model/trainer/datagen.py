@@ -245,14 +245,25 @@ def wrap_user(document, question, rng):
     return f"{document}\n\nAnswer using the document above. {question}"
 
 
+def twin_facts(doc, text):
+    """{key part: the first fact of the asked fact's kind, stated in the text, that shares that part
+    of its key} (facts.KEY_SLOTS names): {"city": candles (Eldwick)} for "coal (Eldwick)". Empty for
+    kinds with a one-part key and for documents without twins."""
+    target = doc["target"]
+    same = [f for f in doc["facts"][1:] if f.kind == target.kind and f.value in text]
+    out = {}
+    for part in F.KEY_SLOTS.get(target.kind, []):
+        twin = next((f for f in same if f.slots[part] == target.slots[part]), None)
+        if twin:
+            out[part] = twin
+    return out
+
+
 def shared_key_parts(doc, text):
     """The key parts (facts.KEY_SLOTS names, e.g. ["city"]) that the asked fact shares with another
     fact of its kind stated in the text: its near-miss twins ("coal (Eldwick)" beside "candles
     (Eldwick)" shares "city"). Empty for kinds with a one-part key and for documents without twins."""
-    target = doc["target"]
-    parts = F.KEY_SLOTS.get(target.kind, [])
-    twins = [f for f in doc["facts"][1:] if f.kind == target.kind and f.value in text]
-    return [p for p in parts if any(f.slots[p] == target.slots[p] for f in twins)]
+    return list(twin_facts(doc, text))
 
 
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
@@ -277,6 +288,7 @@ def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=No
     messages.append({"role": "user", "content": wrap_user(text, q, rng)})
     out = {"messages": messages, "answer": answer_text(doc["target"], reply), "value": doc["target"].value,
            "document": text, "question": q, "kind": doc["target"].kind, "shared": shared_key_parts(doc, text),
+           "twins": twin_facts(doc, text),
            "key_word": F.first_key_word(doc["target"], q), "followups": []}
     if max_followups > 0:
         others = [f for f in doc["facts"][1:] if f.value in text]
