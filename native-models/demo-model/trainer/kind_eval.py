@@ -96,8 +96,9 @@ def kind_breakdown(model, tok, kind, n, length, table_share, seed, value_first_s
         cell[1] += 1
         if pairs is not None:
             for part, twin in sorted(s["twins"].items()):
+                asked = twin_pair(s, twin, pair_rng)  # drawn every time: the same questions for any model
                 pair = pairs.setdefault(part, [0, 0])
-                pair[0] += ok and right(*twin_pair(s, twin, pair_rng))
+                pair[0] += ok and right(*asked)
                 pair[1] += 1
     return out
 
