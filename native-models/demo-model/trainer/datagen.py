@@ -286,9 +286,9 @@ def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=No
     if rng.random() < 0.3:
         messages.append({"role": "system", "content": rng.choice(SYSTEM_PROMPTS)})
     messages.append({"role": "user", "content": wrap_user(text, q, rng)})
+    twins = twin_facts(doc, text)
     out = {"messages": messages, "answer": answer_text(doc["target"], reply), "value": doc["target"].value,
-           "document": text, "question": q, "kind": doc["target"].kind, "shared": shared_key_parts(doc, text),
-           "twins": twin_facts(doc, text),
+           "document": text, "question": q, "kind": doc["target"].kind, "shared": list(twins), "twins": twins,
            "key_word": F.first_key_word(doc["target"], q), "followups": []}
     if max_followups > 0:
         others = [f for f in doc["facts"][1:] if f.value in text]
