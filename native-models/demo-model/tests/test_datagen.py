@@ -41,7 +41,7 @@ class DatagenTest(unittest.TestCase):
                 self.assertIn(f.value, facts._fmt(t, f))
             self.assertIn(f.value, facts.record(f))
 
-    def test_shared_key_parts_name_what_a_stated_twin_has_in_common_with_the_asked_fact(self):
+    def test_twin_facts_name_what_a_stated_twin_has_in_common_with_the_asked_fact(self):
         rng = random.Random(8)
         target = facts.make_fact(rng, "stock")
 
@@ -59,18 +59,18 @@ class DatagenTest(unittest.TestCase):
         text = " ".join(f.value for f in (target, same_town, stranger, home))
         doc = {"target": target, "facts": [target, same_town, same_material, stranger, home]}
         # The material twin's value is not in the text: it does not count.
-        self.assertEqual(datagen.shared_key_parts(doc, text), ["city"])
-        self.assertEqual(datagen.shared_key_parts(doc, text + " " + same_material.value), ["city", "mat"])
-        self.assertEqual(datagen.shared_key_parts({"target": target, "facts": [target, stranger]}, text), [])
+        self.assertEqual(list(datagen.twin_facts(doc, text)), ["city"])
+        self.assertEqual(list(datagen.twin_facts(doc, text + " " + same_material.value)), ["city", "mat"])
+        self.assertEqual(list(datagen.twin_facts({"target": target, "facts": [target, stranger]}, text)), [])
         # A one-part key has no near-miss twin.
-        self.assertEqual(datagen.shared_key_parts({"target": home, "facts": [home, target]}, text), [])
+        self.assertEqual(list(datagen.twin_facts({"target": home, "facts": [home, target]}, text)), [])
         # Samples carry it for their asked fact.
         seen = set()
         for i in range(12):
             s = datagen.make_sample(random.Random(i), 400, kind_weights={"stock": 1e6}, table_share=1.0)
             self.assertEqual(s["kind"], "stock")
-            self.assertTrue(set(s["shared"]) <= {"city", "mat"})
-            seen.update(s["shared"])
+            self.assertTrue(set(s["twins"]) <= {"city", "mat"})
+            seen.update(s["twins"])
         self.assertEqual(seen, {"city", "mat"})
 
     def test_twin_share_gives_the_asked_fact_a_twin_for_each_key_part(self):
@@ -79,7 +79,7 @@ class DatagenTest(unittest.TestCase):
             for i in range(40):
                 s = datagen.make_sample(random.Random(i), 500, kind_weights={kind: 1e6}, twin_share=twin_share)
                 self.assertEqual(s["kind"], kind)
-                out.append(sorted(s["shared"]))
+                out.append(sorted(s["twins"]))
             return out
 
         for kind in ("stock", "role"):

@@ -62,9 +62,9 @@ class KindEvalTest(unittest.TestCase):
         self.assertTrue(all("There are " in s and "\nMaterial" not in s for s in seen), seen)
 
     def test_twin_class_names_the_shared_key_parts(self):
-        self.assertEqual(twin_class({"shared": []}), "no twin")
-        self.assertEqual(twin_class({"shared": ["city"]}), "shares city")
-        self.assertEqual(twin_class({"shared": ["city", "mat"]}), "shares city+mat")
+        self.assertEqual(twin_class({"twins": {}}), "no twin")
+        self.assertEqual(twin_class({"twins": {"city": None}}), "shares city")
+        self.assertEqual(twin_class({"twins": {"city": None, "mat": None}}), "shares city+mat")
 
     def test_checked_reply_stops_after_the_value(self):
         tok = bpe.Tokenizer.load(f"{_path.WEIGHTS}/tokenizer.json")

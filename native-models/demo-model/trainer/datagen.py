@@ -259,13 +259,6 @@ def twin_facts(doc, text):
     return out
 
 
-def shared_key_parts(doc, text):
-    """The key parts (facts.KEY_SLOTS names, e.g. ["city"]) that the asked fact shares with another
-    fact of its kind stated in the text: its near-miss twins ("coal (Eldwick)" beside "candles
-    (Eldwick)" shares "city"). Empty for kinds with a one-part key and for documents without twins."""
-    return list(twin_facts(doc, text))
-
-
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
                 start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0, dense_share=0.0,
                 twin_share=0.0, value_first_share=0.0):
@@ -286,9 +279,8 @@ def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=No
     if rng.random() < 0.3:
         messages.append({"role": "system", "content": rng.choice(SYSTEM_PROMPTS)})
     messages.append({"role": "user", "content": wrap_user(text, q, rng)})
-    twins = twin_facts(doc, text)
     out = {"messages": messages, "answer": answer_text(doc["target"], reply), "value": doc["target"].value,
-           "document": text, "question": q, "kind": doc["target"].kind, "shared": list(twins), "twins": twins,
+           "document": text, "question": q, "kind": doc["target"].kind, "twins": twin_facts(doc, text),
            "key_word": F.first_key_word(doc["target"], q), "followups": []}
     if max_followups > 0:
         others = [f for f in doc["facts"][1:] if f.value in text]

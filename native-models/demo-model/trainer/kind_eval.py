@@ -55,7 +55,7 @@ def twin_class(sample):
     """How the asked fact's near-miss twins differ from it: "shares city" when a twin has the same
     town (so the other key part must be matched), "shares city+mat" when twins share each part,
     "no twin" when none shares a key part."""
-    return "shares " + "+".join(sample["shared"]) if sample["shared"] else "no twin"
+    return "shares " + "+".join(sample["twins"]) if sample["twins"] else "no twin"
 
 
 def twin_pair(sample, twin, rng):
