@@ -238,19 +238,27 @@ class CopySourcesTest(unittest.TestCase):
         self.assertGreater(chained, 2)
         self.assertLess(chained, rows)
 
+    def _chain_batch_pair(self, **option):
+        """The same 40 role and date rows, with their chain targets, made without and with `option`
+        (a make_batch keyword); checks that the documents are the same."""
+        import torch
+
+        from trainer import dataset
+
+        kw = dict(value_mask=True, sources=True, with_spans=True, with_chain=True, kind_weights={"role": 3, "date": 3})
+        plain = dataset.make_batch(self.tok, random.Random(3), 40, 400, 0.1, **kw)
+        changed = dataset.make_batch(self.tok, random.Random(3), 40, 400, 0.1, **option, **kw)
+        self.assertTrue(torch.equal(changed[0], plain[0]))
+        return plain, changed
+
     def test_echo_read_goes_through_the_replys_copy_of_the_key_end(self):
         # With read_echo the documents are the same; a reply that restates the key end's token
         # reads the key end from there, and its position before the value reads that copy.
         import torch
 
-        from trainer import dataset
-
         rows = 40
-        kw = dict(value_mask=True, sources=True, with_spans=True, with_chain=True, kind_weights={"role": 3, "date": 3})
-        ids0, _, _, _, _, _, _, carry0, read0 = dataset.make_batch(self.tok, random.Random(3), rows, 400, 0.1, **kw)
-        ids, _, _, am, vm, _, _, carry, read = dataset.make_batch(
-            self.tok, random.Random(3), rows, 400, 0.1, read_echo=True, **kw)
-        self.assertTrue(torch.equal(ids, ids0))
+        (_, _, _, _, _, _, _, carry0, read0), (ids, _, _, am, vm, _, _, carry, read) = self._chain_batch_pair(
+            read_echo=True)
         self.assertTrue(torch.equal(carry, carry0))
         echoed = 0
         for r in range(rows):
@@ -277,13 +285,8 @@ class CopySourcesTest(unittest.TestCase):
         # on, to the token whose previous token is the key end.
         import torch
 
-        from trainer import dataset
-
-        kw = dict(value_mask=True, sources=True, with_spans=True, with_chain=True, kind_weights={"role": 3, "date": 3})
-        ids0, _, _, _, _, _, _, carry0, read0 = dataset.make_batch(self.tok, random.Random(3), 40, 400, 0.1, **kw)
-        ids, _, _, _, vm, _, _, carry, read = dataset.make_batch(
-            self.tok, random.Random(3), 40, 400, 0.1, chain_after=True, **kw)
-        self.assertTrue(torch.equal(ids, ids0))
+        (_, _, _, _, _, _, _, carry0, read0), (_, _, _, _, _, _, _, carry, read) = self._chain_batch_pair(
+            chain_after=True)
         moved = 0
         for r in range(40):
             readers0 = (carry0[r] >= 0).nonzero().flatten().tolist()
@@ -295,6 +298,33 @@ class CopySourcesTest(unittest.TestCase):
             self.assertTrue(torch.equal(read[r][on], read0[r][on] + 1))
             moved += bool(readers)
         self.assertGreater(moved, 2)
+
+    def test_value_first_direct_adds_the_plain_copy_targets_to_the_chain(self):
+        # The same documents and chain targets; a value-first fact's first value token and the
+        # observation window now point at the value in the document, as a key-first fact's do.
+        import torch
+
+        (_, _, _, _, _, src0, _, carry0, read0), (ids, tgt, _, am, vm, src, span, carry, read) = (
+            self._chain_batch_pair(value_first_direct=True))
+        self.assertTrue(torch.equal(carry, carry0))
+        self.assertTrue(torch.equal(read, read0))
+        direct = 0
+        for r in range(40):
+            first = vm[r].nonzero().flatten().tolist()[0]
+            if src0[r][first] >= 0:  # key first: nothing changes in the first reply's targets: nothing changes in the first reply's targets
+                self.assertEqual(src[r][: first + 1].tolist(), src0[r][: first + 1].tolist())
+                continue
+            direct += 1
+            at = src[r][first].item()
+            self.assertGreaterEqual(at, 0)
+            self.assertEqual(ids[r][at].item(), tgt[r][first].item())  # the value's first token
+            if read[r][first] >= 0:
+                self.assertLess(at, read[r][first].item())  # stated before its key end
+            last_prompt = max(i for i in range(first) if not am[r][i]) + 1
+            self.assertEqual(set(src[r][last_prompt - 7 : last_prompt + 1].tolist()), {at})
+            n_val = len(vm[r].nonzero())  # the first reply's value, as long as its copy in the document
+            self.assertEqual(set(span[r][last_prompt - 7 : last_prompt + 1].tolist()), {n_val})
+        self.assertGreater(direct, 2)
 
     def test_window_looks_at_the_questions_key_words_before_it(self):
         # The observation window (last 8 prompt positions and the reply's first) looks at the run from

@@ -158,7 +158,7 @@ def _question_word(tok, ids, question, word):
 
 
 def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=False, read_echo=False,
-              chain_after=False):
+              chain_after=False, value_first_direct=False):
     """(ids, weights, answer flags, value flags, sources, spans, carry, read) of one chat sample.
 
     Entry i concerns ids[i] except sources, carry and read, whose entry i concerns position i-1.
@@ -181,7 +181,11 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
     end (the sentence's "." in "... in the depot in Corriedale.") takes the key end's place: its
     previous token is the key end, as the previous token of the reply's position before the value
     is the reply's key end ("Corriedale" before "holds"), so both sides of the read can be found
-    by the same previous-token feature.
+    by the same previous-token feature. With value_first_direct, a value-first fact gets the plain
+    copy targets as well (the value's first token and the window point at the value, as for a
+    key-first fact): where a document states one fact of the kind, the copy heads can find its
+    value without the chain (what stage 8, trained on these targets before the chain existed, does
+    for the NIAH needles).
 
     ask / ask_span (last two; entry i concerns position i-1, like sources): the observation window
     of each reply looks at the question's key words before it (_question_run), so that selection
@@ -218,7 +222,8 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
                 # Entries 1..j concern the reply's tokens 0..j-1, the last of which predicts the value.
                 seg_ask[1 : j + 1], seg_ask_span[1 : j + 1] = [r_at] * j, [r_n] * j
             at, n_doc, aligned = _locate_value(tok, ids, values[k])
-            if at >= 0 and _value_first(tok, ids, at, n_doc, questions[k]):
+            value_first = at >= 0 and _value_first(tok, ids, at, n_doc, questions[k])
+            if value_first:
                 for t in range(1, len(v)):
                     seg_src[j + t] = aligned[t]
                 end = _key_end(tok, ids, at, n_doc, questions[k])
@@ -231,7 +236,7 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
                     echo = _echo(seg, j, ids[end]) if read_echo else -1
                     if 0 <= echo < j - 1:
                         seg_read[echo + 1], seg_read[j] = end, len(ids) + echo
-            elif at >= 0:
+            if at >= 0 and (value_first_direct or not value_first):
                 seg_src[j : j + len(v)] = aligned
                 # The prompt's last WINDOW positions (the observation window that SnapKV-style
                 # selection scores from) look up the value while reading the question: the
@@ -260,7 +265,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
                reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0,
                report_share=0.0, ask_reply=False, ask_key=False, twin_share=0.0, value_first_share=0.0,
-               read_echo=False, chain_after=False):
+               read_echo=False, chain_after=False, value_first_direct=False):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -277,7 +282,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     more tensors [n, S] give the chain targets of value-first facts (_chat_row): carry[b, i], the
     position that document position i reads, and read[b, i], the key end that position i reads
     (with read_echo, a reply's copy of the key end's token reads it and the position before the
-    value reads that copy; with chain_after, the token after the key end stands for it: _chat_row).
+    value reads that copy; with chain_after, the token after the key end stands for it; with
+    value_first_direct, value-first facts keep the plain copy targets as well: _chat_row).
     end_share / start_share: how often the asked fact ends / starts the document (datagen).
     With with_question, two more tensors [n, S]: ask[b, i], the first of the question's key words
     that position i (an observation-window position) should look at, and ask_span, how many
@@ -313,7 +319,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
                                     kind_weights, end_share, start_share, reply, table_share, cross_share,
                                     dense_share, twin_share, value_first_share)
-        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key, read_echo, chain_after)
+        row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key, read_echo, chain_after,
+                        value_first_direct)
         first_val = [False] * len(row[3])
         # The first reply's value: the first run of value flags.
         i = row[3].index(True)

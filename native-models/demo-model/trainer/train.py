@@ -262,6 +262,9 @@ def main():
     ap.add_argument("--chain-after", action="store_true",
                     help="the value-first chain goes through the token after the key's last token, found from the "
                          "reply by the same previous-token feature (dataset._chat_row)")
+    ap.add_argument("--value-first-direct", action="store_true",
+                    help="value-first facts keep the copy heads' plain targets on the value as well as the chain "
+                         "(dataset._chat_row)")
     ap.add_argument("--drop-heads", default="",
                     help="layer:head list whose outputs are zeroed where --drop-share of the rows predict their "
                          "replies (head_drop.py), so that other heads learn to carry the copy")
@@ -444,7 +447,8 @@ def main():
                 table_share=a.table_facts, cross_share=a.cross_facts, with_qstart=True,
                 dense_share=a.dense_facts, report_share=a.report_docs, ask_reply=a.ask_reply,
                 ask_key=a.ask_key, twin_share=a.twin_facts, value_first_share=a.value_first_facts,
-                read_echo=a.read_echo, chain_after=a.chain_after)
+                read_echo=a.read_echo, chain_after=a.chain_after,
+                value_first_direct=a.value_first_direct)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:
