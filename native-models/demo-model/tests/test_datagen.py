@@ -311,7 +311,7 @@ class CopySourcesTest(unittest.TestCase):
         direct = 0
         for r in range(40):
             first = vm[r].nonzero().flatten().tolist()[0]
-            if src0[r][first] >= 0:  # key first: nothing changes in the first reply's targets: nothing changes in the first reply's targets
+            if src0[r][first] >= 0:  # key first: the first reply keeps its targets
                 self.assertEqual(src[r][: first + 1].tolist(), src0[r][: first + 1].tolist())
                 continue
             direct += 1
