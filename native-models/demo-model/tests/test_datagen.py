@@ -256,12 +256,11 @@ class CopySourcesTest(unittest.TestCase):
         # reads the key end from there, and its position before the value reads that copy.
         import torch
 
-        rows = 40
         (_, _, _, _, _, _, _, carry0, read0), (ids, _, _, am, vm, _, _, carry, read) = self._chain_batch_pair(
             read_echo=True)
         self.assertTrue(torch.equal(carry, carry0))
         echoed = 0
-        for r in range(rows):
+        for r in range(len(read)):
             first = vm[r].nonzero().flatten().tolist()[0]
             end = read0[r][first].item()
             if end < 0:
@@ -288,7 +287,7 @@ class CopySourcesTest(unittest.TestCase):
         (_, _, _, _, _, _, _, carry0, read0), (_, _, _, _, _, _, _, carry, read) = self._chain_batch_pair(
             chain_after=True)
         moved = 0
-        for r in range(40):
+        for r in range(len(read)):
             readers0 = (carry0[r] >= 0).nonzero().flatten().tolist()
             readers = (carry[r] >= 0).nonzero().flatten().tolist()
             self.assertEqual(readers, [p + 1 for p in readers0])
@@ -309,7 +308,7 @@ class CopySourcesTest(unittest.TestCase):
         self.assertTrue(torch.equal(carry, carry0))
         self.assertTrue(torch.equal(read, read0))
         direct = 0
-        for r in range(40):
+        for r in range(len(read)):
             first = vm[r].nonzero().flatten().tolist()[0]
             if src0[r][first] >= 0:  # key first: the first reply keeps its targets
                 self.assertEqual(src[r][: first + 1].tolist(), src0[r][: first + 1].tolist())
