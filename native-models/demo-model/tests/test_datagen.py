@@ -524,6 +524,31 @@ class CopySourcesTest(unittest.TestCase):
             else:
                 self.assertEqual(cell, f.value)
 
+    def test_value_repeat_pairs_end_a_value_as_it_went_on_two_digits_before(self):
+        # Four digits in a row: the last two of some four become the two before them (ABAB).
+        made = {facts.with_repeat("46291", random.Random(seed), pairs=1.0) for seed in range(30)}
+        self.assertEqual(made, {"46461", "46262"})
+        # Without four digits in a row there is no room for a pair: a single repeat as before.
+        self.assertEqual({facts.with_repeat("40LE39", random.Random(s), pairs=1.0) for s in range(30)},
+                         {"44LE39", "40LE33"})
+        # Pairs at 0 draw nothing more: the same values as before the option existed.
+        self.assertEqual([facts.with_repeat("4629", random.Random(s), pairs=0.0) for s in range(20)],
+                         [facts.with_repeat("4629", random.Random(s)) for s in range(20)])
+        mixed = [facts.with_repeat("83517", random.Random(s), pairs=0.5) for s in range(200)]
+        abab = sum(any(v[i] == v[i - 2] and v[i + 1] == v[i - 1] for i in range(2, 4)) for v in mixed)
+        self.assertTrue(60 < abab < 140, abab)
+        try:
+            facts.set_value_repeats(1.0, ["badge"], pairs=1.0)
+            badges = [facts.make_fact(random.Random(i), "badge").value for i in range(50)]
+        finally:
+            facts.set_value_repeats(0.0)
+        long = [v for v in badges if len(v) >= 4]
+        self.assertTrue(long)
+        self.assertTrue(all(any(v[i] == v[i - 2] and v[i + 1] == v[i - 1] for i in range(2, len(v) - 1))
+                            for v in long))
+        with self.assertRaisesRegex(ValueError, "pairs"):
+            facts.set_value_repeats(0.5, ["badge"], pairs=1.5)
+
     def test_value_repeats_put_a_repeated_digit_or_pair_into_that_share_of_values(self):
         def has_repeat(v):
             d = [c for c in v]

@@ -62,24 +62,39 @@ def _date(rng):
 # Copying such a value is where a small model slips (it writes "477" or "462626"): after a "7" the
 # document holds two places that followed a "7". 0 draws nothing, so documents stay reproducible.
 REPEAT_KINDS = ("code", "stock", "budget", "badge", "magic")
-_value_repeats = {"share": 0.0, "kinds": REPEAT_KINDS}
+_value_repeats = {"share": 0.0, "kinds": REPEAT_KINDS, "pairs": 0.0}
 
 
-def set_value_repeats(share, kinds=REPEAT_KINDS):
-    """Makes `share` of later facts' values of these kinds (of REPEAT_KINDS) hold a repeat."""
+def set_value_repeats(share, kinds=REPEAT_KINDS, pairs=0.0):
+    """Makes `share` of later facts' values of these kinds (of REPEAT_KINDS) hold a repeat, and
+    `pairs` of those repeats two digits long where the value has room (with_repeat)."""
     unknown = set(kinds) - set(REPEAT_KINDS)
     if unknown:
         raise ValueError(f"no repeats for {sorted(unknown)}: values of {', '.join(REPEAT_KINDS)} only")
-    _value_repeats.update(share=share, kinds=tuple(kinds))
+    if not 0.0 <= pairs <= 1.0:
+        raise ValueError(f"the share of repeated pairs must be from 0 to 1, not {pairs}")
+    _value_repeats.update(share=share, kinds=tuple(kinds), pairs=pairs)
 
 
-def with_repeat(value, rng):
+def with_repeat(value, rng, pairs=None):
     """value with one digit made equal to the digit before it, or to the one two before (a repeated
-    pair); unchanged when it has no two digits in a row."""
+    pair); unchanged when it has no two digits in a row.
+
+    pairs (default: set_value_repeats' share): how often, where four digits stand in a row, two of
+    them are made equal to the two before instead ("46291" -> "46262"): a value that ends as it went
+    on two digits earlier, which is where a copy runs on ("462626")."""
+    pairs = _value_repeats["pairs"] if pairs is None else pairs
     chars = list(value)
     spots = [i for i in range(1, len(chars)) if chars[i].isdigit() and chars[i - 1].isdigit()]
     if not spots:
         return value
+    # No draw without pairs, so documents stay reproducible from the seeds of earlier runs.
+    if pairs:
+        quads = [i for i in range(2, len(chars) - 1) if all(c.isdigit() for c in chars[i - 2:i + 2])]
+        if quads and rng.random() < pairs:
+            i = rng.choice(quads)
+            chars[i], chars[i + 1] = chars[i - 2], chars[i - 1]
+            return "".join(chars)
     i = rng.choice(spots)
     back = 2 if i >= 2 and chars[i - 2].isdigit() and rng.random() < 0.4 else 1
     chars[i] = chars[i - back]

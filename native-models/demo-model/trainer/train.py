@@ -311,6 +311,9 @@ def main():
                     help="share of rows (1,024 tokens or more) built like the sample PDFs (sample_docs.training_sample)")
     ap.add_argument("--value-repeats", type=float, default=0.0,
                     help="share of facts whose value holds a repeated digit or pair (facts.with_repeat)")
+    ap.add_argument("--value-repeat-pairs", type=float, default=0.0,
+                    help="share of those repeats that are two digits long where the value has four in a row "
+                         "(\"46291\" -> \"46262\", facts.with_repeat)")
     ap.add_argument("--value-repeat-kinds", default=",".join(facts.REPEAT_KINDS),
                     help="fact kinds whose values --value-repeats touches")
     ap.add_argument("--stock-reply", default="town", choices=sorted(facts.STOCK_REPLIES),
@@ -400,7 +403,7 @@ def main():
     schedule = parse_schedule(a.schedule)
     mix = parse_mix(a.length_mix) if a.length_mix else None
     kind_weights = {k: float(w) for k, w in (p.split(":") for p in a.kind_weights.split(","))} if a.kind_weights else None
-    facts.set_value_repeats(a.value_repeats, a.value_repeat_kinds.split(","))
+    facts.set_value_repeats(a.value_repeats, a.value_repeat_kinds.split(","), a.value_repeat_pairs)
     facts.set_stock_reply(a.stock_reply)
     r_min, r_max = (float(x) for x in a.evict_keep.split(","))
     evict_gen = torch.Generator().manual_seed(a.seed)
