@@ -9,7 +9,7 @@ import _path
 if _path.HAVE_TORCH:
     import torch
     from trainer import export, safetensors_io
-    from trainer.average import interpolate
+    from trainer.average import interpolate, mean
     from trainer.model import Decoder, default_config, load_checkpoint
 
 
@@ -59,6 +59,42 @@ class AverageTest(unittest.TestCase):
                                  cwd=_path.ROOT, capture_output=True, text=True)
             self.assertNotEqual(bad.returncode, 0)
             self.assertIn("--t must be in [0, 1]", bad.stderr)
+
+    def test_mean_of_several_weighs_each_alike_and_needs_two(self):
+        states = [tiny(seed).state_dict() for seed in (5, 6, 7, 8)]
+        avg = mean(states)
+        for name in states[0]:
+            want = sum(st[name] for st in states) / len(states)
+            self.assertTrue(torch.allclose(avg[name], want, atol=1e-6), name)
+        # Not the last one pulled harder (what a chain of t = 0.5 halvings would give).
+        name = "model.embed_tokens.weight"
+        chained = interpolate(interpolate(interpolate(states[0], states[1], 0.5), states[2], 0.5), states[3], 0.5)
+        self.assertFalse(torch.allclose(avg[name], chained[name], atol=1e-4))
+        with self.assertRaisesRegex(ValueError, "two checkpoints"):
+            mean(states[:1])
+
+    def test_command_with_three_checkpoints_writes_their_mean_and_refuses_t(self):
+        with tempfile.TemporaryDirectory() as d:
+            paths = []
+            for seed in (9, 10, 11):
+                m = tiny(seed)
+                p = os.path.join(d, f"ck{seed}.pt")
+                torch.save({"model": m.state_dict(), "config": m.config, "step": seed, "tokens": 10 * seed}, p)
+                paths.append(p)
+            out = os.path.join(d, "mean")
+            run = subprocess.run([sys.executable, "-m", "trainer.average", *paths, "--run", out],
+                                 cwd=_path.ROOT, capture_output=True, text=True)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            self.assertIn("the mean of 3", run.stdout)
+            ck = torch.load(os.path.join(out, "checkpoint.pt"))
+            name = "model.layers.1.mlp.down_proj.weight"
+            want = sum(torch.load(p)["model"][name] for p in paths) / 3
+            self.assertTrue(torch.allclose(ck["model"][name], want, atol=1e-6))
+            self.assertEqual((ck["step"], ck["averaged"]), (11, paths))
+            bad = subprocess.run([sys.executable, "-m", "trainer.average", *paths, "--t", "0.3", "--run", out],
+                                 cwd=_path.ROOT, capture_output=True, text=True)
+            self.assertNotEqual(bad.returncode, 0)
+            self.assertIn("leave --t out", bad.stderr)
 
     def test_an_exported_folder_loads_as_a_checkpoint_and_averages_with_one(self):
         with tempfile.TemporaryDirectory() as d:
