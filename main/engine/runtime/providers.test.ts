@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KvLensError } from '../../../app/errors';
 import { prefill } from '../generation/prefill';
@@ -75,6 +77,33 @@ describe('execution providers', () => {
     if (report.provider === 'cpu') expect(report.fallbackReason).toBeTruthy();
     await session.release();
   });
+
+  // ORT's environment, and its log level, is made once per process by the first session, so
+  // the check runs in a fresh process whose first session is auto's CUDA attempt.
+  it.skipIf(!supportedBackends().includes('cuda') || !noGpuHere)(
+    "auto on a machine without CUDA's libraries does not print ORT's own error log",
+    () => {
+      const script = [
+        `import { createSession } from ${JSON.stringify(join(__dirname, 'providers.ts'))};`,
+        `const { session, report } = await createSession(${JSON.stringify(m.onnxPath)}, { provider: 'auto' });`,
+        `console.log(JSON.stringify(report));`,
+        `await session.release();`,
+      ].join('\n');
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        {
+          encoding: 'utf8',
+          cwd: join(__dirname, '../../..'),
+        },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
+      expect(report.provider).toBe('cpu');
+      expect(report.fallbackReason).toMatch(/^cuda: /);
+      expect(run.stderr).not.toMatch(/\[E:onnxruntime/);
+    },
+  );
 
   it('rejects an unknown provider name, listing the allowed ones', async () => {
     const bad = createSession(m.onnxPath, { provider: 'tpu' as never });

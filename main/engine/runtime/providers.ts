@@ -82,6 +82,7 @@ export async function createSession(
     );
   }
   const candidates: ProviderName[] = requested === 'auto' ? autoOrder() : [requested];
+  if (candidates.some((p) => p !== 'cpu')) quietEnvironmentLog();
   const supported = supportedBackends();
   const attempts: { provider: ProviderName; error: string }[] = [];
   for (const provider of candidates) {
@@ -112,6 +113,17 @@ export async function createSession(
     report.fallbackReason = attempts.map((a) => `${a.provider}: ${a.error}`).join('; ');
   }
   return { session, report };
+}
+
+/**
+ * ORT's environment logger prints a GPU provider that cannot load in red on stderr ("[E:onnxruntime
+ * ... Failed to load library libonnxruntime_providers_shared.so"), on every machine without that
+ * GPU's libraries, although createSession catches the same failure and reports it (attempts,
+ * fallbackReason). ORT reads the level once, when the first session creates its environment, so
+ * it is set before a GPU attempt; each session keeps its own level (sessionOptions).
+ */
+function quietEnvironmentLog(): void {
+  ort.env.logLevel = 'fatal';
 }
 
 async function createCpuSession(onnxPath: string, settings: SessionSettings) {
