@@ -10,11 +10,11 @@ lost some of what the stage before it had (a needle at the document's start); a 
 
 With more than two checkpoints it writes their plain mean instead (--t is not used):
 
-    /usr/bin/python3 -m trainer.average runs/s30/ck-305.pt runs/s30/ck-350.pt ... --run runs/mean
+    /usr/bin/python3 -m trainer.average runs/s30/ck-300.pt runs/s30/ck-350.pt ... --run runs/mean
 
-Why: checkpoints of one run at a constant learning rate swing from one to the next on the few
-answers that are near a tie (session 30: the badge slip's logit margin +2.9 to +5.3 between
-checkpoints 300 steps apart); their mean is where those swings cancel.
+Why: checkpoints of one run swing from one to the next on the answers that are near a tie
+(session 30: the badge slip's logit margin +7.00 and +4.35 at steps 300 and 350 of `runs/s30b`);
+the mean of several lies inside those swings rather than at one end of them.
 """
 
 import argparse
