@@ -325,6 +325,59 @@ class CopySourcesTest(unittest.TestCase):
             self.assertEqual(set(span[r][last_prompt - 7 : last_prompt + 1].tolist()), {n_val})
         self.assertGreater(direct, 2)
 
+    def test_value_first_direct_alone_keeps_the_copy_targets_where_the_kind_has_one_fact(self):
+        # A value-first fact's reply gets the plain copy target with "alone" only when the document
+        # states no other fact of its kind; otherwise it keeps the chain alone, as without the option.
+        from trainer import datagen, dataset
+
+        rng = random.Random(7)
+        seen = {True: 0, False: 0}
+        for _ in range(400):
+            s = datagen.make_sample(rng, 300, self.tok.count, 0, {"role": 1, "stock": 1}, twin_share=0.5,
+                                    value_first_share=1.0)
+            rows = {mode: dataset._chat_row(self.tok, s, 0.1, 1.0, value_first_direct=mode)
+                    for mode in (False, True, "alone")}
+            src_off, src_all, src_alone = (rows[m][4] for m in (False, True, "alone"))
+            if src_off == src_all:  # key first, or the value not found: nothing to choose
+                continue
+            seen[s["alone"]] += 1
+            self.assertEqual(src_alone, src_all if s["alone"] else src_off)
+            self.assertEqual(rows["alone"][6:8], rows[True][6:8])  # the chain is the same
+            if seen[True] >= 3 and seen[False] >= 3:
+                break
+        self.assertGreaterEqual(seen[True], 3)
+        self.assertGreaterEqual(seen[False], 3)
+
+    def test_alone_is_false_where_the_asked_fact_has_a_twin(self):
+        from trainer import datagen
+
+        rng = random.Random(5)
+        alone = []
+        for _ in range(80):
+            s = datagen.make_sample(rng, 300, self.tok.count, 2, {"stock": 1, "role": 1}, twin_share=0.5)
+            if s["twins"]:
+                self.assertFalse(s["alone"])
+            alone.append(s["alone"])
+            alone += [f["alone"] for f in s["followups"]]
+        self.assertIn(True, alone)
+        self.assertIn(False, alone)
+
+    def test_lone_value_first_documents_state_no_other_fact_of_the_kind(self):
+        from trainer import datagen
+
+        def alone_counts(lone):
+            rng = random.Random(11)
+            out = []
+            for _ in range(60):
+                s = datagen.make_sample(rng, 500, self.tok.count, 0, {"stock": 1, "role": 1}, twin_share=0.8,
+                                        value_first_share=1.0, lone_share=lone)
+                self.assertIn(s["value"], s["document"])
+                out.append(s["alone"])
+            return out
+
+        self.assertTrue(all(alone_counts(1.0)))
+        self.assertGreater(alone_counts(0.0).count(False), 30)
+
     def test_window_looks_at_the_questions_key_words_before_it(self):
         # The observation window (last 8 prompt positions and the reply's first) looks at the run from
         # the question's first to its last distinctive word before the window; nothing else does.

@@ -87,7 +87,8 @@ def _place_table(rng, blocks, rows_facts, sep=None):
 
 
 def make_document(rng, target_tokens, count=None, style=None, kind_weights=None, end_share=0.0, start_share=0.0,
-                  table_share=0.0, cross_share=0.0, dense_share=0.0, twin_share=0.0, value_first_share=0.0):
+                  table_share=0.0, cross_share=0.0, dense_share=0.0, twin_share=0.0, value_first_share=0.0,
+                  lone_share=0.0):
     """Blocks of filler holding one target fact, distractors of its kind and unrelated facts.
 
     count(text) -> tokens; defaults to a characters/4 estimate. Returns (blocks, target, facts).
@@ -114,6 +115,9 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     has to tell apart several value-first facts of one kind by their keys, as the sample PDF's two
     stock sentences "There are 16 drums of paper reams in the depot in Corriedale." and "There are
     300 cartons of candles in the depot in Zennor." (not in a table, then).
+    lone_share: how often such a value-first document keeps no other fact of the target's kind
+    (no distractors, no twins), as a needle in a haystack of prose: then the value can be found by
+    its kind alone, before its key is read.
     """
     count = count or (lambda s: len(s) // 4)
     style = style or rng.choice(["prose", "report", "wrapped"])
@@ -165,6 +169,10 @@ def make_document(rng, target_tokens, count=None, style=None, kind_weights=None,
     rest = [f for f in facts if f.kind != target.kind]
     # No draw without value_first_share, so documents stay reproducible from the seeds of earlier runs.
     value_first = bool(value_first_share) and rng.random() < value_first_share
+    # No draw without lone_share, so documents stay reproducible from the seeds of earlier runs.
+    if value_first and lone_share and rng.random() < lone_share:
+        facts = [f for f in facts if f is target or f.kind != target.kind]
+        same = [target]
     tables = not value_first and target.kind in TABLE_KINDS
     # No draw without table_share, so documents stay reproducible from the seeds of earlier runs.
     if tables and table_share and rng.random() < table_share:
@@ -261,34 +269,42 @@ def twin_facts(doc, text):
 
 def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=None, end_share=0.0,
                 start_share=0.0, reply="sentence", table_share=0.0, cross_share=0.0, dense_share=0.0,
-                twin_share=0.0, value_first_share=0.0):
+                twin_share=0.0, value_first_share=0.0, lone_share=0.0):
     """One training/probe example: messages (system?, user) plus the answer and its value.
 
     With max_followups > 0, up to that many further questions about other facts of the same
     document follow as later chat turns ("followups": [{question, answer, value}]): each costs a
     few tokens but adds a retrieval target, so training sees several answers per long document.
     reply: how answers are worded (answer_text). table_share, cross_share, dense_share, twin_share,
-    value_first_share: see make_document.
+    value_first_share, lone_share: see make_document. "alone" (in the sample and each follow-up) says whether
+    the asked fact is the only fact of its kind that the text states.
     """
     doc = make_document(rng, target_tokens, count, kind_weights=kind_weights, end_share=end_share,
                         start_share=start_share, table_share=table_share, cross_share=cross_share,
-                        dense_share=dense_share, twin_share=twin_share, value_first_share=value_first_share)
+                        dense_share=dense_share, twin_share=twin_share, value_first_share=value_first_share,
+                        lone_share=lone_share)
     text = render(doc, rng)
     q = F.question(doc["target"], rng)
+    stated = [f for f in doc["facts"] if f.value in text]
+
+    def alone(fact):
+        # The only fact of its kind that the text states: its value can be found by kind alone.
+        return sum(g.kind == fact.kind for g in stated) == 1
+
     messages = []
     if rng.random() < 0.3:
         messages.append({"role": "system", "content": rng.choice(SYSTEM_PROMPTS)})
     messages.append({"role": "user", "content": wrap_user(text, q, rng)})
     out = {"messages": messages, "answer": answer_text(doc["target"], reply), "value": doc["target"].value,
            "document": text, "question": q, "kind": doc["target"].kind, "twins": twin_facts(doc, text),
-           "key_word": F.first_key_word(doc["target"], q), "followups": []}
+           "key_word": F.first_key_word(doc["target"], q), "alone": alone(doc["target"]), "followups": []}
     if max_followups > 0:
         others = [f for f in doc["facts"][1:] if f.value in text]
         rng.shuffle(others)
         for f in others[: rng.randrange(0, max_followups + 1)]:
             fq = F.question(f, rng)
             out["followups"].append({"question": fq, "answer": answer_text(f, reply), "value": f.value,
-                                     "key_word": F.first_key_word(f, fq)})
+                                     "key_word": F.first_key_word(f, fq), "alone": alone(f)})
     return out
 
 

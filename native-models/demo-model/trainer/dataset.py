@@ -185,7 +185,9 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
     copy targets as well (the value's first token and the window point at the value, as for a
     key-first fact): where a document states one fact of the kind, the copy heads can find its
     value without the chain (what stage 8, trained on these targets before the chain existed, does
-    for the NIAH needles).
+    for the NIAH needles). With value_first_direct="alone", only where the document states no other
+    fact of that kind (sample["alone"]): with two values of a kind before their keys, a head that
+    copies by kind cannot tell which one is asked, and the plain target would teach it to split.
 
     ask / ask_span (last two; entry i concerns position i-1, like sources): the observation window
     of each reply looks at the question's key words before it (_question_run), so that selection
@@ -200,6 +202,7 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
     values = [sample["value"]] + [f["value"] for f in sample.get("followups", [])]
     questions = [sample["question"]] + [f["question"] for f in sample.get("followups", [])]
     key_words = [sample.get("key_word", "")] + [f.get("key_word", "") for f in sample.get("followups", [])]
+    alone = [sample.get("alone", False)] + [f.get("alone", False) for f in sample.get("followups", [])]
     ids, wts, ans, val, src, span, carry, read, k = [], [], [], [], [], [], [], [], 0
     ask, ask_span = [], []
     for seg, is_answer in segs:
@@ -236,7 +239,8 @@ def _chat_row(tok, sample, lm_weight, value_weight, ask_reply=False, ask_key=Fal
                     echo = _echo(seg, j, ids[end]) if read_echo else -1
                     if 0 <= echo < j - 1:
                         seg_read[echo + 1], seg_read[j] = end, len(ids) + echo
-            if at >= 0 and (value_first_direct or not value_first):
+            direct = value_first_direct is True or (value_first_direct == "alone" and alone[k])
+            if at >= 0 and (direct or not value_first):
                 seg_src[j : j + len(v)] = aligned
                 # The prompt's last WINDOW positions (the observation window that SnapKV-style
                 # selection scores from) look up the value while reading the question: the
@@ -265,7 +269,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
                with_spans=False, with_chain=False, end_share=0.0, start_share=0.0, with_question=False,
                reply="sentence", table_share=0.0, cross_share=0.0, with_qstart=False, dense_share=0.0,
                report_share=0.0, ask_reply=False, ask_key=False, twin_share=0.0, value_first_share=0.0,
-               read_echo=False, chain_after=False, value_first_direct=False):
+               read_echo=False, chain_after=False, value_first_direct=False, lone_share=0.0):
     """n examples of about target_tokens each -> (ids [n,S], targets [n,S], weights [n,S], answer_mask).
 
     answer_mask marks the positions that predict answer tokens (all turns); weights are 1 there
@@ -283,7 +287,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     position that document position i reads, and read[b, i], the key end that position i reads
     (with read_echo, a reply's copy of the key end's token reads it and the position before the
     value reads that copy; with chain_after, the token after the key end stands for it; with
-    value_first_direct, value-first facts keep the plain copy targets as well: _chat_row).
+    value_first_direct, value-first facts keep the plain copy targets as well, with "alone" only
+    where their kind has no other fact in the document: _chat_row).
     end_share / start_share: how often the asked fact ends / starts the document (datagen).
     With with_question, two more tensors [n, S]: ask[b, i], the first of the question's key words
     that position i (an observation-window position) should look at, and ask_span, how many
@@ -294,7 +299,8 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
     kind shares its town, person or organisation, dense_share: how often a document holds as many
     facts as a sample PDF, twin_share: how often a two-part key gets a twin for each part,
     value_first_share: how often the asked kind's facts are all worded value first
-    (datagen.make_document); report_share: how often a row of 1,024 tokens or
+    (datagen.make_document), lone_share: how often such a document states no other fact of the
+    asked kind (datagen.make_document); report_share: how often a row of 1,024 tokens or
     more is a document built like the sample PDFs (sample_docs.training_sample). With with_qstart, a
     last tensor [n]: where each row's first question starts (question_start; -1 for repeat rows).
     """
@@ -318,7 +324,7 @@ def make_batch(tok, rng, n, target_tokens, lm_weight, pad_id=0, max_followups=0,
             # About 45 tokens go to the template, the question and the answer (+ ~25 per follow-up).
             s = datagen.make_sample(rng, max(64, target_tokens - 45 - 25 * max_followups), tok.count, max_followups,
                                     kind_weights, end_share, start_share, reply, table_share, cross_share,
-                                    dense_share, twin_share, value_first_share)
+                                    dense_share, twin_share, value_first_share, lone_share)
         row = _chat_row(tok, s, lm_weight, value_weight, ask_reply, ask_key, read_echo, chain_after,
                         value_first_direct)
         first_val = [False] * len(row[3])

@@ -265,6 +265,9 @@ def main():
     ap.add_argument("--value-first-direct", action="store_true",
                     help="value-first facts keep the copy heads' plain targets on the value as well as the chain "
                          "(dataset._chat_row)")
+    ap.add_argument("--value-first-direct-alone", action="store_true",
+                    help="as --value-first-direct, but only for a value-first fact that is the only fact of its kind "
+                         "in the document, where copying by kind finds it (dataset._chat_row)")
     ap.add_argument("--drop-heads", default="",
                     help="layer:head list whose outputs are zeroed where --drop-share of the rows predict their "
                          "replies (head_drop.py), so that other heads learn to carry the copy")
@@ -304,6 +307,9 @@ def main():
                     help="share of documents with 8-14 unrelated facts, as dense as the sample PDFs (datagen.make_document)")
     ap.add_argument("--twin-facts", type=float, default=0.0,
                     help="share of documents whose asked fact (two-part keys) has a near-miss twin for each key part")
+    ap.add_argument("--value-first-lone", type=float, default=0.0,
+                    help="share of value-first documents that state no other fact of the asked kind, as a needle in "
+                         "prose (datagen.make_document)")
     ap.add_argument("--value-first-facts", type=float, default=0.0,
                     help="share of documents whose facts of the asked kind are all sentences worded value first "
                          "(datagen.make_document)")
@@ -339,6 +345,8 @@ def main():
         ap.error("--ask-reply teaches the heads of --question-heads (with --attn-sup > 0); give both")
     if a.ask_key and not a.ask_reply:
         ap.error("--ask-key changes what --ask-reply targets; give --ask-reply too")
+    if a.value_first_direct and a.value_first_direct_alone:
+        ap.error("--value-first-direct-alone narrows --value-first-direct; give one of them")
 
     torch.set_num_threads(a.threads)
     device = "cuda" if a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available()) else "cpu"
@@ -451,7 +459,8 @@ def main():
                 dense_share=a.dense_facts, report_share=a.report_docs, ask_reply=a.ask_reply,
                 ask_key=a.ask_key, twin_share=a.twin_facts, value_first_share=a.value_first_facts,
                 read_echo=a.read_echo, chain_after=a.chain_after,
-                value_first_direct=a.value_first_direct)
+                value_first_direct="alone" if a.value_first_direct_alone else a.value_first_direct,
+                lone_share=a.value_first_lone)
             selected = select_eviction.pick_rows(am, qstart, a.evict * a.evict_select, evict_gen) if a.evict_select else []
             random_am = am.clone()
             for b, _, _, _ in selected:
