@@ -299,7 +299,7 @@ def make_sample(rng, target_tokens, count=None, max_followups=0, kind_weights=No
            "document": text, "question": q, "kind": doc["target"].kind, "twins": twin_facts(doc, text),
            "key_word": F.first_key_word(doc["target"], q), "alone": alone(doc["target"]), "followups": []}
     if max_followups > 0:
-        others = [f for f in doc["facts"][1:] if f.value in text]
+        others = [f for f in stated if f is not doc["target"]]
         rng.shuffle(others)
         for f in others[: rng.randrange(0, max_followups + 1)]:
             fq = F.question(f, rng)
