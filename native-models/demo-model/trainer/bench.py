@@ -4,13 +4,11 @@ Usage: /usr/bin/python3 -m trainer.bench --threads 2 --lengths 256,1024,4096 --t
 """
 
 import argparse
-import os
-import sys
 
-if "--threads" in sys.argv:
-    n = sys.argv[sys.argv.index("--threads") + 1]
-    os.environ["OPENBLAS_NUM_THREADS"] = n
-    os.environ["OMP_NUM_THREADS"] = n
+if __name__ == "__main__":
+    from .cpu_env import prepare
+
+    prepare(default_threads=2)
 
 import random  # noqa: E402
 import time  # noqa: E402

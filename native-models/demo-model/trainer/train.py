@@ -10,22 +10,12 @@ Checkpoints go to <run>/checkpoint.pt every --ckpt-every steps and at the end; t
 
 import argparse
 import os
-import sys
 
+if __name__ == "__main__":
+    # Thread counts and tcmalloc must be in the environment before torch loads (cpu_env.py).
+    from .cpu_env import prepare
 
-def _threads_from_argv():
-    for i, a in enumerate(sys.argv):
-        if a == "--threads" and i + 1 < len(sys.argv):
-            return sys.argv[i + 1]
-        if a.startswith("--threads="):
-            return a.split("=", 1)[1]
-    return None
-
-
-# OpenBLAS reads its thread count when torch loads it: set it before the import.
-if _threads_from_argv():
-    os.environ["OPENBLAS_NUM_THREADS"] = _threads_from_argv()
-    os.environ["OMP_NUM_THREADS"] = _threads_from_argv()
+    prepare()
 
 import json  # noqa: E402
 import math  # noqa: E402
